@@ -1,0 +1,1 @@
+"""The event-socket wire format, with no I/O: bytes in, frames out; commands in, bytes out."""
