@@ -1,0 +1,182 @@
+"""Client-side framing: bytes from the server in, packets out. No I/O.
+
+A packet is a header block ending in a blank line, optionally followed by exactly
+``Content-Length`` bytes of body. The receive buffer remembers how far it has already looked
+for the blank line, so a header block arriving in many pieces is never rescanned, and every
+byte is copied once out of the buffer.
+"""
+import re
+from typing import List, Optional, Tuple
+
+from .urlcode import decode_value
+
+__all__ = [
+    "MAX_CONTENT_LENGTH",
+    "MAX_HEADER_BLOCK",
+    "Packet",
+    "PacketReader",
+    "ProtocolError",
+]
+
+#: Bodies larger than this (or negative lengths) drop the connection, as FreeSWITCH master's
+#: library does (``ESL_MAX_CONTENT_LENGTH``).
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+#: Difference: the C library cuts a longer header block at 65535 bytes and misreads the rest
+#: as the next packet; we treat it as a protocol error and drop the connection instead.
+MAX_HEADER_BLOCK = 65535
+
+
+class ProtocolError(Exception):
+    """The peer sent something that cannot be framed; the connection must be closed."""
+
+
+# One header line as the C client splits it: the name runs to the first ':' (across line
+# ends, so a line without a colon glues onto the next name), blanks after the colon are
+# skipped, the value runs to the end of the line ('\r' included).
+_HEADER_LINE = re.compile(r"([^:]*):[ \t]*([^\n]*)\n")
+
+
+def split_header_block(block: str) -> List[Tuple[str, str]]:
+    """Split a header block into ``(name, raw value)`` pairs, values still url-encoded."""
+    return _HEADER_LINE.findall(block)
+
+
+class Packet:
+    """One packet from the server.
+
+    ``head`` is the header block as text (UTF-8, undecodable bytes as surrogates), including
+    its terminating blank line; ``body`` is the body text, or None when the packet had no
+    ``Content-Length`` header. ``content_type`` is the first ``Content-Type`` value (decoded,
+    case kept), or None.
+    """
+
+    __slots__ = ("head", "body", "content_type", "_pairs")
+
+    def __init__(self, head: str, body: Optional[str], content_type: Optional[str],
+                 pairs: List[Tuple[str, str]]) -> None:
+        self.head = head
+        self.body = body
+        self.content_type = content_type
+        self._pairs = pairs
+
+    def header(self, name: str) -> Optional[str]:
+        """Return the decoded value of the first header called ``name`` (any case), or None."""
+        return _lookup(self._pairs, name.lower())
+
+    def __repr__(self) -> str:
+        return "Packet(%r, body=%r)" % (self.head, self.body)
+
+
+def _lookup(pairs: List[Tuple[str, str]], lname: str) -> Optional[str]:
+    # The C event keeps the first header of a name, but an empty value deletes the earlier
+    # ones, so the last empty value resets the search.
+    found = None
+    for name, value in pairs:
+        if name.lower() == lname:
+            if not value:
+                found = None
+            elif found is None:
+                found = value
+    if found is None:
+        return None
+    return decode_value(found) if "%" in found else found
+
+
+def _atol(text: str) -> int:
+    """C ``atol``: optional blanks and sign, then digits; anything else stops the parse."""
+    match = _ATOL.match(text)
+    return int(match.group(1)) if match else 0
+
+
+_ATOL = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)")
+
+
+def _text(raw) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+class PacketReader:
+    """Receive buffer for the client role: ``feed()`` bytes, take packets with ``next_packet()``.
+
+    ``next_packet()`` returns None until a whole packet is buffered. It raises
+    :class:`ProtocolError` for a Content-Length outside ``0..max_content_length``, a header block
+    longer than ``max_header_block`` bytes, or a NUL byte inside a header block (the C library
+    stops scanning there and then waits forever; we refuse the stream instead).
+    """
+
+    def __init__(self, max_content_length: int = MAX_CONTENT_LENGTH,
+                 max_header_block: int = MAX_HEADER_BLOCK) -> None:
+        self._buf = bytearray()
+        self._scan = 0          # where the search for the end of the header block resumes
+        self._head = None       # a parsed header block whose body is still arriving
+        self._need = 0          # body length of that block
+        self.max_content_length = max_content_length
+        self.max_header_block = max_header_block
+
+    def feed(self, data: bytes) -> None:
+        """Append bytes received from the socket."""
+        self._buf += data
+
+    def buffered(self) -> int:
+        """Number of bytes held that are not yet part of a returned packet."""
+        return len(self._buf)
+
+    def has_packet(self) -> bool:
+        """True if ``next_packet()`` would return a packet (or raise) without more data."""
+        if self._head is not None:
+            return len(self._buf) >= self._need
+        return self._find_end() >= 0
+
+    def _find_end(self) -> int:
+        """Offset just past the header block's blank line, or -1; remembers the scan point."""
+        buf = self._buf
+        start = self._scan
+        lf = buf.find(b"\n\n", start)
+        crlf = buf.find(b"\n\r\n", start, lf + 1 if lf >= 0 else len(buf))
+        if crlf >= 0:
+            return crlf + 3
+        if lf >= 0:
+            return lf + 2
+        # Keep two bytes so a terminator split across reads is still found.
+        self._scan = max(0, len(buf) - 2)
+        return -1
+
+    def next_packet(self) -> Optional[Packet]:
+        """Return the next complete packet, or None if more bytes are needed."""
+        buf = self._buf
+        if self._head is None:
+            end = self._find_end()
+            if end < 0:
+                if len(buf) > self.max_header_block:
+                    raise ProtocolError("header block longer than %d bytes" % self.max_header_block)
+                return None
+            if end > self.max_header_block:
+                raise ProtocolError("header block longer than %d bytes" % self.max_header_block)
+            raw = bytes(buf[:end])
+            del buf[:end]
+            self._scan = 0
+            if b"\0" in raw:
+                raise ProtocolError("NUL byte in a header block")
+            head = _text(raw)
+            pairs = _HEADER_LINE.findall(head)
+            length_text = _lookup(pairs, "content-length")
+            if length_text is None:
+                return Packet(head, None, _lookup(pairs, "content-type"), pairs)
+            length = _atol(length_text)
+            if length < 0 or length > self.max_content_length:
+                raise ProtocolError("Content-Length %d out of range" % length)
+            self._head = (head, pairs)
+            self._need = length
+        if len(buf) < self._need:
+            return None
+        head, pairs = self._head
+        need = self._need
+        self._head = None
+        self._need = 0
+        raw_body = bytes(buf[:need])
+        del buf[:need]
+        nul = raw_body.find(b"\0")
+        if nul >= 0:
+            raw_body = raw_body[:nul]   # the C body is a NUL-terminated string
+        return Packet(head, _text(raw_body), _lookup(pairs, "content-type"), pairs)
