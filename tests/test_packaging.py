@@ -1,0 +1,77 @@
+"""The package installs: `pip install .` and `pip install -e .` into fresh virtualenvs.
+
+Each install goes into its own temporary venv and is then checked from a neutral working
+directory, so the checkout's ./ESL cannot mask a broken install.
+"""
+import json
+import os
+import subprocess
+import venv
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Runs inside the new venv: where ESL comes from, what was installed, the metadata.
+_PROBE = r"""
+import json, os, sys
+import ESL
+try:
+    from importlib import metadata
+except ImportError:
+    metadata = None
+pkg = os.path.dirname(os.path.abspath(ESL.__file__))
+files = sorted(os.path.relpath(os.path.join(d, f), pkg)
+               for d, _, fs in os.walk(pkg) for f in fs
+               if f.endswith(".py") or f == "py.typed")
+dist = metadata.distribution("esl-python") if metadata else None
+print(json.dumps({
+    "pkg": pkg,
+    "files": files,
+    "requires_python": dist.metadata["Requires-Python"] if dist else None,
+    "requires": (dist.requires or []) if dist else None,
+    "scripts": [str(e) for e in dist.entry_points if e.group == "console_scripts"] if dist else None,
+}))
+"""
+
+
+def _source_files():
+    pkg = os.path.join(ROOT, "ESL")
+    return sorted(os.path.relpath(os.path.join(d, f), pkg)
+                  for d, _, fs in os.walk(pkg) for f in fs
+                  if f.endswith(".py") or f == "py.typed")
+
+
+def _bin(env_dir, name):
+    sub = "Scripts" if os.name == "nt" else "bin"
+    return os.path.join(env_dir, sub, name)
+
+
+def _install(tmp_path, *pip_args):
+    env_dir = str(tmp_path / "venv")
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = _bin(env_dir, "python")
+    # An isolated build, as users get it: pip fetches the build backend named in pyproject.toml.
+    subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", *pip_args],
+                   cwd=ROOT, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = subprocess.run([py, "-c", _PROBE], cwd=str(tmp_path), check=True,
+                         stdout=subprocess.PIPE, universal_newlines=True).stdout
+    return env_dir, json.loads(out)
+
+
+def test_pip_install_copies_every_module_and_py_typed(tmp_path):
+    env_dir, info = _install(tmp_path, ".")
+    assert info["pkg"].startswith(env_dir), info["pkg"]
+    assert "site-packages" in info["pkg"]
+    assert info["files"] == _source_files()
+    assert "py.typed" in info["files"]
+    assert info["requires_python"] == ">=3.8"
+    assert info["requires"] == []          # standard library only at run time
+    assert any("esl = ESL.cli:main" in s or ("esl" in s and "ESL.cli:main" in s)
+               for s in info["scripts"]), info["scripts"]
+    assert os.path.exists(_bin(env_dir, "esl"))
+
+
+def test_pip_install_editable_points_at_the_checkout(tmp_path):
+    _, info = _install(tmp_path, "-e", ".")
+    assert os.path.realpath(info["pkg"]) == os.path.realpath(os.path.join(ROOT, "ESL"))
+    assert "py.typed" in info["files"]
+
