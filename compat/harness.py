@@ -190,8 +190,13 @@ def send(data):
     return ("send", data.encode("latin-1") if isinstance(data, str) else data)
 
 
-def expect(delim=b"\n\n", timeout=DEFAULT_TIMEOUT):
-    """Step: read up to and including ``delim`` and record it."""
+def expect(delim=None, timeout=DEFAULT_TIMEOUT):
+    """Step: read one command and record it.
+
+    Without ``delim`` the read is FreeSWITCH's: blank lines before the block are taken along,
+    the header block ends at ``\n\n`` (or ``\n\r\n``), then a ``Content-Length`` body is read.
+    With ``delim``: read up to and including ``delim``.
+    """
     return ("expect", delim, timeout)
 
 
@@ -200,7 +205,7 @@ def expect_n(n, timeout=DEFAULT_TIMEOUT):
     return ("expect_n", n, timeout)
 
 
-def reply(data, delim=b"\n\n"):
+def reply(data, delim=None):
     """Steps: read one command (up to ``delim``), then answer with ``data``."""
     return [expect(delim), send(data)]
 
@@ -288,7 +293,9 @@ class _Peer:
                 elif op in ("expect", "expect_n"):
                     deadline = time.monotonic() + s[2]
                     while True:
-                        if op == "expect":
+                        if op == "expect" and s[1] is None:
+                            end = _command_end(buf)
+                        elif op == "expect":
                             i = buf.find(s[1])
                             end = i + len(s[1]) if i >= 0 else -1
                         else:
@@ -411,6 +418,21 @@ def pair(script, name="pair"):
     peer = _Peer(name, [script])
     peer._start(0, b)
     return a.detach(), peer
+
+
+_CL = re.compile(rb"(?im)^content-length:[ ]*([0-9]+)")
+
+
+def _command_end(buf):
+    """Return the end of the first complete command in ``buf`` (as mod_event_socket reads it), or -1."""
+    start = len(buf) - len(buf.lstrip(b"\r\n"))
+    ends = [i for i in (buf.find(b"\n\n", start), buf.find(b"\n\r\n", start)) if i >= 0]
+    if not ends:
+        return -1
+    head_end = min(ends) + (2 if buf.startswith(b"\n\n", min(ends)) else 3)
+    m = _CL.search(buf[start:head_end])
+    end = head_end + (int(m.group(1)) if m else 0)
+    return end if len(buf) >= end else -1
 
 
 def _recv(sock, timeout):
