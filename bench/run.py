@@ -1,0 +1,333 @@
+"""`make bench`: our ESL against the reference C binding and greenswitch, side by side.
+
+Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch] [--tests ...]
+[--quick] [--check] [--json FILE]``
+
+One run starts bench/server.py (a separate process), then for each round and each test runs one
+client process per library, rotating the order of the libraries every round, and prints medians,
+min–max, ratios against the reference and the misframed/lost counts of every library. The last
+line is ``ratios vs reference: plain=… json=… api=… rss=… walk=… bgapi=…``. With ``--check``
+the exit status is 1 when a target is missed (never used by the test suite: timings are noisy).
+
+Libraries: ``ours`` (the repo root on PYTHONPATH), ``ref`` (the folder printed by
+``compat/build_reference.py``), ``greenswitch`` (``pip install greenswitch`` into a throwaway
+virtualenv under bench/.cache). A library that cannot be set up is reported and skipped.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CACHE = os.path.join(HERE, ".cache")
+GS_VENV = os.path.join(CACHE, "venv-greenswitch")
+GS_REQ = "greenswitch==0.0.19"
+CLIENT_TIMEOUT = 180
+
+# Sizes: each measurement takes ~1-3 s with the reference on a 2-core machine.
+FULL = dict(stream=30000, walk=10000, calls=20000, burst=100, bursts=100,
+            slow_rate=10000, consume=2000)
+QUICK = dict(stream=3000, walk=1000, calls=2000, burst=50, bursts=10,
+             slow_rate=10000, consume=300)
+
+TESTS = ("plain", "json", "api", "bgapi", "walk", "slow")
+LIBS = ("ours", "ref", "greenswitch")
+LABEL = {"ours": "ours", "ref": "reference", "greenswitch": "greenswitch"}
+
+# (ratio key, test, target, higher is better)
+TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True), ("api", "api", 1.2, True),
+           ("rss", "rss", 1.0, False), ("walk", "walk", 1.0, True), ("bgapi", "bgapi", None, True))
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------- setup
+
+def setup_ref():
+    """Return (python, PYTHONPATH) for the reference binding, or a reason string."""
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "compat", "build_reference.py")],
+                       stdout=subprocess.PIPE, text=True)
+    if r.returncode != 0 or not r.stdout.strip():
+        return "compat/build_reference.py failed (exit %d)" % r.returncode
+    return sys.executable, r.stdout.strip().splitlines()[-1]
+
+
+def setup_greenswitch():
+    py = os.path.join(GS_VENV, "bin", "python")
+    check = [py, "-c", "import greenswitch.esl"]
+    if os.path.exists(py) and subprocess.run(check, stderr=subprocess.DEVNULL).returncode == 0:
+        return py, ""
+    log("bench: creating %s with %s" % (os.path.relpath(GS_VENV, ROOT), GS_REQ))
+    try:
+        subprocess.run([sys.executable, "-m", "venv", "--clear", GS_VENV], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check", GS_REQ],
+                       check=True, stdout=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        return "cannot install %s: %s" % (GS_REQ, exc)
+    if subprocess.run(check).returncode != 0:
+        return "greenswitch does not import"
+    return py, ""
+
+
+def setup_ours():
+    env = client_env(ROOT)
+    r = subprocess.run([sys.executable, "-c", "import ESL; ESL.ESLconnection; ESL.ESLevent"],
+                       env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        return "import ESL failed: " + (r.stdout.strip().splitlines() or ["?"])[-1]
+    return sys.executable, ROOT
+
+
+def client_env(pythonpath):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = pythonpath
+    return env
+
+
+# ----------------------------------------------------------------------------- running
+
+def start_server(sizes):
+    spec = {
+        "stream": {"events": sizes["stream"], "formats": ["plain", "json"]},
+        "walk": {"events": sizes["walk"], "formats": ["plain"]},
+        # Enough paced events that the stream outlasts the slow consumer.
+        "slow": {"events": sizes["consume"] * 15, "rate": sizes["slow_rate"], "formats": ["plain"]},
+    }
+    proc = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), json.dumps(spec)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("PORTS "):
+        proc.kill()
+        raise SystemExit("bench: the server did not start")
+    return proc, json.loads(line[6:])
+
+
+def run_client(lib, setup, test, ports, sizes):
+    """Run one client process; return its result dict (with 'error' when it failed)."""
+    python, path = setup
+    if lib == "greenswitch":
+        script, env = "client_greenswitch.py", client_env("")
+    else:
+        script, env = "client_esl.py", client_env(path)
+    port, params = {
+        "plain": (ports["stream"], {"events": sizes["stream"]}),
+        "json": (ports["stream"], {"events": sizes["stream"]}),
+        "walk": (ports["walk"], {"events": sizes["walk"]}),
+        "api": (ports["stream"], {"calls": sizes["calls"]}),
+        "bgapi": (ports["stream"], {"burst": sizes["burst"], "bursts": sizes["bursts"]}),
+        "slow": (ports["slow"], {"consume": sizes["consume"], "delay": 10.0 / sizes["slow_rate"]}),
+    }[test]
+    cmd = [python, os.path.join(HERE, script), test, str(port), json.dumps(params)]
+    try:
+        r = subprocess.run(cmd, env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=CLIENT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after %d s" % CLIENT_TIMEOUT}
+    for line in r.stdout.splitlines():
+        if line.startswith("RESULT "):
+            res = json.loads(line[7:])
+            break
+    else:
+        tail = (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[-1]
+        return {"error": tail}
+    if lib != "greenswitch" and "module" in res:
+        want = os.path.join(path, "ESL")
+        if not res["module"].startswith(want):
+            return {"error": "imported the wrong ESL: %s" % res["module"]}
+    return res
+
+
+def value(test, res):
+    """Return the measured number of one run: a rate, or the RSS growth in MB for 'slow'."""
+    if test == "slow":
+        return res["growth_kb"] / 1024.0
+    return res["count"] / res["seconds"] if res["seconds"] > 0 else 0.0
+
+
+# ----------------------------------------------------------------------------- report
+
+UNIT = {"plain": "events/s", "json": "events/s", "walk": "events/s", "api": "calls/s",
+        "bgapi": "jobs/s", "slow": "MB growth", "rss": "MB peak"}
+TITLE = {"plain": "(a) plain events", "json": "(b) JSON events", "api": "(c) api()",
+         "bgapi": "(d) bgapi+BACKGROUND_JOB", "rss": "(e) peak RSS (plain run)",
+         "slow": "(f) slow consumer RSS", "walk": "(g) full header walk"}
+
+
+def fmt_num(x, test):
+    if test in ("slow", "rss"):
+        return "%.1f" % x
+    return "{:,.0f}".format(x)
+
+
+def summarize(results, libs, tests):
+    """Return {test: {lib: {median, min, max, misframed, lost, runs, errors, na}}}."""
+    out = {}
+    order = ("plain", "json", "api", "bgapi", "rss", "slow", "walk")
+    wanted = set(tests) | ({"rss"} if "plain" in tests else set())
+    for test in [t for t in order if t in wanted]:
+        src = "plain" if test == "rss" else test
+        out[test] = {}
+        for lib in libs:
+            runs = results.get((src, lib), [])
+            good = [r for r in runs if "error" not in r and "na" not in r]
+            s = {"errors": [r["error"] for r in runs if "error" in r],
+                 "na": next((r["na"] for r in runs if "na" in r), None), "runs": len(good)}
+            if good:
+                vals = [r["vmhwm_kb"] / 1024.0 if test == "rss" else value(src, r) for r in good]
+                s.update(median=statistics.median(vals), min=min(vals), max=max(vals),
+                         misframed=sum(r["misframed"] for r in good),
+                         lost=sum(r["lost"] for r in good),
+                         hwm=statistics.median(r["vmhwm_kb"] / 1024.0 for r in good))
+                if "headers_per_event" in good[0]:
+                    s["headers_per_event"] = good[0]["headers_per_event"]
+            out[test][lib] = s
+    return out
+
+
+def ratio(summary, test, lib="ours"):
+    row = summary.get(test, {})
+    a, b = row.get(lib, {}).get("median"), row.get("ref", {}).get("median")
+    if a is None or not b:
+        return None
+    return a / b
+
+
+def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
+    w = sys.stdout.write
+    w("\n%-38s %-12s %10s %19s %7s %9s %8s %9s\n" % (
+        "test", "library", "median", "min-max", "vs ref", "misframed", "lost", "peak RSS"))
+    w("-" * 118 + "\n")
+    for test, row in summary.items():
+        title = "%s, %s" % (TITLE[test], UNIT[test])
+        for lib in libs:
+            s = row[lib]
+            if s["runs"] == 0:
+                why = s["na"] and "n/a: " + s["na"] or (s["errors"] and "failed: " + s["errors"][0]) \
+                    or skipped.get(lib, "not run")
+                w("%-38s %-12s %s\n" % (title, LABEL[lib], why))
+            else:
+                r = ratio(summary, test, lib)
+                mm = "%s-%s" % (fmt_num(s["min"], test), fmt_num(s["max"], test))
+                extra = ""
+                if test == "walk" and "headers_per_event" in s:
+                    extra = "  (%.0f headers/event)" % s["headers_per_event"]
+                if test == "slow":
+                    extra = "  bounded" if s["median"] <= socket_limit_mb else "  GROWS WITH THE STREAM"
+                if s["errors"]:
+                    extra += "  (%d failed runs: %s)" % (len(s["errors"]), s["errors"][0])
+                rss = "" if test in ("rss", "slow") else "%.1f MB" % s["hwm"]
+                w("%-38s %-12s %10s %19s %7s %9d %8d %9s%s\n" % (
+                    title, LABEL[lib], fmt_num(s["median"], test), mm,
+                    "%.2fx" % r if r is not None else "-", s["misframed"], s["lost"], rss, extra))
+            title = ""
+        w("\n")
+    w("medians of %d alternating rounds; misframed/lost are totals over all rounds.\n" % rounds)
+    w("sizes: %s\n" % ", ".join("%s=%s" % kv for kv in sorted(sizes.items())))
+    w("slow consumer: 'bounded' = RSS growth within the kernel's max TCP receive buffer (%.0f MB).\n"
+      % socket_limit_mb)
+    for n in notes:
+        w("note: %s\n" % n)
+
+    parts, verdicts, ok = [], [], True
+    for key, test, target, higher in TARGETS:
+        r = ratio(summary, test)
+        parts.append("%s=%s" % (key, "%.2fx" % r if r is not None else "n/a"))
+        if target is None or r is None:
+            continue
+        met = r >= target if higher else r <= target
+        if test == "json" and summary["json"]["ours"].get("misframed", 1) + \
+                summary["json"]["ours"].get("lost", 1) != 0:
+            met = False
+        ok = ok and met
+        verdicts.append("%s %s %.1fx: %s" % (key, ">=" if higher else "<=", target,
+                                            "met" if met else "MISSED"))
+    slow = summary.get("slow", {}).get("ours", {})
+    if slow.get("runs"):
+        met = slow["median"] <= socket_limit_mb
+        ok = ok and met
+        verdicts.append("slow consumer bounded: %s" % ("met" if met else "MISSED"))
+    if verdicts:
+        w("targets: " + "; ".join(verdicts) + "\n")
+    w("ratios vs reference: " + " ".join(parts) + "\n")
+    sys.stdout.flush()
+    return ok
+
+
+def socket_limit_mb():
+    try:
+        with open("/proc/sys/net/ipv4/tcp_rmem") as f:
+            return int(f.read().split()[2]) / (1024.0 * 1024.0)
+    except (OSError, ValueError, IndexError):
+        return 6.0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--libs", default=",".join(LIBS))
+    ap.add_argument("--tests", default=",".join(TESTS))
+    ap.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
+    ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--json", help="also write every raw result to this file")
+    a = ap.parse_args(argv)
+    libs = [x for x in a.libs.split(",") if x]
+    tests = [x for x in a.tests.split(",") if x]
+    for x in libs:
+        if x not in LIBS:
+            ap.error("unknown library %r" % x)
+    for x in tests:
+        if x not in TESTS:
+            ap.error("unknown test %r" % x)
+    sizes = QUICK if a.quick else FULL
+
+    notes, setups, skipped = [], {}, {}
+    for lib, fn in (("ref", setup_ref), ("ours", setup_ours), ("greenswitch", setup_greenswitch)):
+        if lib not in libs:
+            continue
+        s = fn()
+        if isinstance(s, str):
+            notes.append("%s skipped: %s" % (LABEL[lib], s))
+            skipped[lib] = "skipped: " + s
+            log("bench: %s skipped: %s" % (LABEL[lib], s))
+        else:
+            setups[lib] = s
+    active = [x for x in libs if x in setups]
+    if not active:
+        raise SystemExit("bench: no library to measure")
+    if "greenswitch" in active:
+        notes.append("greenswitch: events via its '*' handler; the slow consumer yields with "
+                     "gevent.sleep; the walk iterates its headers dict (no firstHeader/nextHeader)")
+
+    server, ports = start_server(sizes)
+    results = {}
+    t_start = time.monotonic()
+    try:
+        for rnd in range(a.rounds):
+            for test in tests:
+                k = rnd % len(active)
+                for lib in active[k:] + active[:k]:
+                    res = run_client(lib, setups[lib], test, ports, sizes)
+                    results.setdefault((test, lib), []).append(res)
+                    if "error" in res:
+                        log("bench: round %d %s %s failed: %s" % (rnd + 1, test, lib, res["error"]))
+            log("bench: round %d/%d done (%.0f s)" % (rnd + 1, a.rounds, time.monotonic() - t_start))
+    finally:
+        server.stdin.close()
+        server.wait(10)
+
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump([{"test": t, "lib": l, "runs": r} for (t, l), r in results.items()], f, indent=1)
+    summary = summarize(results, libs, tests)
+    ok = print_report(summary, libs, sizes, a.rounds, notes, socket_limit_mb(), skipped)
+    return 1 if a.check and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""A fast FreeSWITCH event-socket server for the benchmarks, run as its own process.
+
+Usage: ``python3 bench/server.py PROFILES_JSON`` where PROFILES_JSON maps a profile name to
+``{"events": N, "rate": R, "formats": [...]}`` (R events/s, 0 = as fast as the socket takes
+them; the formats are rendered at start, others on first use). It listens on
+one 127.0.0.1 port per profile and prints one line ``PORTS {"name": port, ...}`` when ready,
+then serves until stdin closes (so it dies with the process that started it).
+
+Every connection gets the real greeting (``auth/request``) and accepts any ``auth``. Commands:
+
+- ``event plain|json ALL``: the reply, then the profile's N channel events (pre-rendered, so
+  the server costs almost no CPU), then a CUSTOM ``bench::end`` event. If the client sends no
+  further command within 3 s the server half-closes, so a client whose parser lost the end
+  marker still sees a disconnect instead of hanging.
+- ``event plain|json <other names>``: the reply only (events then come from bgapi).
+- ``api <anything>``: an ``api/response`` with a real ``status`` output (330 bytes).
+- ``bgapi <anything>``: ``+OK Job-UUID: …`` (the client's ``Job-UUID`` header if given, else
+  a numbered one), then a BACKGROUND_JOB event if the connection subscribed to events.
+- ``exit``: ``+OK bye``, the disconnect notice, close. Anything else: ``-ERR command not found``.
+"""
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import events  # noqa: E402
+
+QUIET_AFTER_STREAM = 3.0  # seconds without a command after a stream before the half-close
+
+
+class Stream:
+    """Pre-rendered frames of one profile in one format, with per-event offsets for pacing."""
+
+    def __init__(self, count, fmt):
+        render = events.channel_renderer(fmt)
+        frames = [render(seq) for seq in range(1, count + 1)]
+        self.offsets = [0]
+        for f in frames:
+            self.offsets.append(self.offsets[-1] + len(f))
+        self.data = memoryview(b"".join(frames))
+        self.end = events.end_event(fmt)
+
+
+class Profile:
+    def __init__(self, name, events_count, rate, formats):
+        self.name = name
+        self.formats = formats
+        self.count = events_count
+        self.rate = rate
+        self._streams = {}
+        self._lock = threading.Lock()
+
+    def stream(self, fmt):
+        with self._lock:
+            if fmt not in self._streams:
+                self._streams[fmt] = Stream(self.count, fmt)
+            return self._streams[fmt]
+
+
+def send_stream(sock, profile, fmt):
+    st = profile.stream(fmt)
+    if not profile.rate:
+        sock.sendall(st.data)
+    else:
+        # Paced: a slice of events every 10 ms, catching up if a send blocked.
+        per_tick = max(1, profile.rate // 100)
+        start = time.monotonic()
+        i = 0
+        while i < profile.count:
+            j = min(profile.count, i + per_tick)
+            sock.sendall(st.data[st.offsets[i]:st.offsets[j]])
+            i = j
+            delay = start + (i / profile.rate) - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+    sock.sendall(st.end)
+
+
+def serve(sock, profile):
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.sendall(events.AUTH_REQUEST)
+    buf = b""
+    fmt = None  # event format once subscribed
+    jobs = 0
+    streamed = False
+    while True:
+        while b"\n\n" not in buf:
+            sock.settimeout(QUIET_AFTER_STREAM if streamed else 600)
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                chunk = b""
+                if streamed:
+                    sock.shutdown(socket.SHUT_WR)
+                    sock.settimeout(30)
+                    while sock.recv(65536):  # drain until the client closes: no RST
+                        pass
+            if not chunk:
+                return
+            buf += chunk
+        raw, buf = buf.split(b"\n\n", 1)
+        streamed = False
+        lines = raw.decode("utf-8", "replace").split("\n")
+        cmd = lines[0].strip()
+        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+        word = cmd.split(" ", 1)[0].lower()
+        if word == "auth":
+            sock.sendall(events.reply("+OK accepted"))
+        elif word == "event":
+            parts = cmd.split()
+            fmt = parts[1] if len(parts) > 1 and parts[1] in ("plain", "json") else "plain"
+            sock.sendall(events.reply("+OK event listener enabled %s" % fmt))
+            if "ALL" in parts[2:]:
+                send_stream(sock, profile, fmt)
+                streamed = True
+        elif word == "api":
+            sock.sendall(events.api_response())
+        elif word == "bgapi":
+            jobs += 1
+            job = headers.get("Job-UUID") or events.job_uuid(jobs)
+            out = events.reply("+OK Job-UUID: %s" % job, "Job-UUID: %s\n" % job)
+            if fmt:
+                out += events.background_job(job, fmt)
+            sock.sendall(out)
+        elif word == "exit":
+            sock.sendall(events.reply("+OK bye") + events.DISCONNECT_NOTICE)
+            return
+        else:
+            sock.sendall(events.reply("-ERR command not found"))
+
+
+def handle(conn, profile):
+    try:
+        serve(conn, profile)
+    except OSError:
+        pass  # the client went away (slow-consumer runs close mid-stream on purpose)
+    finally:
+        conn.close()
+
+
+def listen(profile):
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(16)
+
+    def accept_loop():
+        while True:
+            conn, _ = lsock.accept()
+            threading.Thread(target=handle, args=(conn, profile), daemon=True).start()
+
+    threading.Thread(target=accept_loop, daemon=True).start()
+    return lsock.getsockname()[1]
+
+
+def main():
+    spec = json.loads(sys.argv[1])
+    profiles = {name: Profile(name, p["events"], p.get("rate", 0), p.get("formats", ["plain"])) for name, p in spec.items()}
+    ports = {name: listen(p) for name, p in profiles.items()}
+    # Render every stream now so no client run pays for it.
+    for p in profiles.values():
+        for fmt in p.formats:
+            p.stream(fmt)
+    print("PORTS " + json.dumps(ports), flush=True)
+    sys.stdin.read()  # serve until the parent closes our stdin (or dies)
+
+
+if __name__ == "__main__":
+    main()
