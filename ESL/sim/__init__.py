@@ -1,0 +1,128 @@
+"""An embedded FreeSWITCH event-socket simulator, faithful to the real server on the wire.
+
+Usage::
+
+    with ESL.sim.Simulator() as sim:          # 127.0.0.1, a free port, password ClueCon
+        conn = ESL.ESLconnection("127.0.0.1", str(sim.port), "ClueCon")
+
+or from a shell: ``python -m ESL.sim [--conf DIR] [--host H] [--port P]``.
+``conf_dir`` is a FreeSWITCH XML configuration directory (``freeswitch.xml`` and what it
+includes); without it the simulator behaves like a stock install.
+"""
+import socket
+import threading
+from typing import List, Optional
+
+from .config import Config, ConfigError
+from .core import Switch
+
+__all__ = ["Simulator", "Config", "ConfigError"]
+
+
+class Simulator:
+    """A running simulated FreeSWITCH: one listening socket served by its own thread.
+
+    ``host``/``port`` override the configuration's ``listen-ip``/``listen-port``; ``port=0``
+    picks a free port (read it back from :attr:`port`). ``heartbeat_interval`` (seconds)
+    overrides ``event-heartbeat-interval``; ``auth_timeout`` the 25-second auth window.
+    """
+
+    def __init__(self, conf_dir: Optional[str] = None, host: Optional[str] = "127.0.0.1",
+                 port: Optional[int] = 0, heartbeat_interval: Optional[float] = None,
+                 auth_timeout: float = 25.0, password: Optional[str] = None) -> None:
+        self.config = Config.load(conf_dir)
+        if password is not None:
+            self.config.password = password
+        self.host = host if host is not None else self.config.listen_ip
+        self._want_port = port if port is not None else self.config.listen_port
+        self.switch = Switch(self.config, heartbeat_interval, auth_timeout)
+        self.switch.sim = self
+        self.switch.conf_dir = conf_dir
+        self._server = None   # type: Optional[socket.socket]
+        self._thread = None   # type: Optional[threading.Thread]
+        self._listeners = []  # type: List
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> "Simulator":
+        """Bind, start the switch and the accept thread; returns self."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        srv = socket.socket(family, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            srv.bind((self.host, self._want_port))
+        except OSError:
+            srv.close()
+            raise
+        srv.listen(64)
+        self._server = srv
+        self.port = srv.getsockname()[1]
+        self.switch.start()
+        self._thread = threading.Thread(target=self._accept_loop, daemon=True,
+                                        name="esl-sim-accept")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, end every connection (shutdown notice) and stop the switch."""
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        if self._server is not None:
+            try:
+                self._server.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._server.close()
+        if self._thread is not None:
+            self._thread.join(5)
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener.close()
+        for listener in listeners:
+            listener.thread.join(5)
+        self.switch.stop()
+
+    def __enter__(self) -> "Simulator":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def address(self):
+        """``(host, port)`` the simulator listens on."""
+        return (self.host, self.port)
+
+    def channel_count(self) -> int:
+        """Number of live channels (legs) in the switch."""
+        return len(self.switch.channels)
+
+    def connection_count(self) -> int:
+        """Number of open event-socket connections (inbound and outbound)."""
+        with self._lock:
+            return sum(1 for lst in self._listeners if not lst.finished)
+
+    # -- internals -------------------------------------------------------------------------
+    def _track(self, listener) -> None:
+        with self._lock:
+            self._listeners = [lst for lst in self._listeners if not lst.finished]
+            self._listeners.append(listener)
+
+    def _accept_loop(self) -> None:
+        from .listener import Listener
+        assert self._server is not None
+        while not self._stopped.is_set():
+            try:
+                sock, peer = self._server.accept()
+            except OSError:
+                return
+            if self._stopped.is_set():
+                sock.close()
+                return
+            listener = Listener(self, sock, peer)
+            self._track(listener)
+            listener.start()

@@ -1,0 +1,44 @@
+"""``python -m ESL.sim [--conf DIR] [--host H] [--port P]``: run the simulator in the foreground."""
+import argparse
+import signal
+import sys
+import threading
+
+from . import ConfigError, Simulator
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ESL.sim",
+                                     description="Embedded FreeSWITCH event-socket simulator")
+    parser.add_argument("--conf", help="FreeSWITCH configuration directory (freeswitch.xml)")
+    parser.add_argument("--host", help="listen address (default: listen-ip, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="listen port (default: listen-port, 8021)")
+    parser.add_argument("--heartbeat", type=float, help="HEARTBEAT interval in seconds")
+    args = parser.parse_args(argv)
+    try:
+        sim = Simulator(args.conf, host=args.host, port=args.port,
+                        heartbeat_interval=args.heartbeat)
+    except ConfigError as exc:
+        print("ESL.sim: %s" % exc, file=sys.stderr)
+        return 2
+    try:
+        sim.start()
+    except OSError as exc:
+        print("ESL.sim: cannot listen on %s:%s: %s" % (sim.host, sim._want_port, exc),
+              file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    print("ESL.sim listening on %s:%d" % (sim.host, sim.port), flush=True)
+    while not stop.wait(0.5):
+        pass
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,588 @@
+"""Channels of the simulated switch: loopback call legs, their state machine and applications.
+
+The event sequences and header layouts follow what a real FreeSWITCH sends for loopback calls
+(the shared transcripts): each state change, answer, application start/end and hangup fires the
+same event types in the same order, with the same channel/caller/variable blocks.
+"""
+import re
+import time
+from collections import deque
+from typing import Deque, Dict, Generator, List, Optional, Tuple
+
+from ..protocol.server import ServerEvent
+from .core import new_uuid
+
+__all__ = ["Channel", "APPLICATIONS", "tone_duration", "HANGUP_CAUSES"]
+
+STATES = ["CS_NEW", "CS_INIT", "CS_ROUTING", "CS_SOFT_EXECUTE", "CS_EXECUTE",
+          "CS_EXCHANGE_MEDIA", "CS_PARK", "CS_CONSUME_MEDIA", "CS_HIBERNATE", "CS_RESET",
+          "CS_HANGUP", "CS_REPORTING", "CS_DESTROY", "CS_NONE"]
+CALLSTATES = ["DOWN", "DIALING", "RINGING", "EARLY", "ACTIVE", "HELD", "RING_WAIT", "HANGUP",
+              "UNHELD"]
+
+#: Q.850 codes of the hangup causes a script is likely to use.
+HANGUP_CAUSES = {
+    "NONE": 0, "UNALLOCATED_NUMBER": 1, "NO_ROUTE_TRANSIT_NET": 2, "NO_ROUTE_DESTINATION": 3,
+    "CHANNEL_UNACCEPTABLE": 6, "NORMAL_CLEARING": 16, "USER_BUSY": 17, "NO_USER_RESPONSE": 18,
+    "NO_ANSWER": 19, "SUBSCRIBER_ABSENT": 20, "CALL_REJECTED": 21, "NUMBER_CHANGED": 22,
+    "DESTINATION_OUT_OF_ORDER": 27, "INVALID_NUMBER_FORMAT": 28, "FACILITY_REJECTED": 29,
+    "NORMAL_UNSPECIFIED": 31, "NORMAL_CIRCUIT_CONGESTION": 34, "NETWORK_OUT_OF_ORDER": 38,
+    "NORMAL_TEMPORARY_FAILURE": 41, "SWITCH_CONGESTION": 42, "REQUESTED_CHAN_UNAVAIL": 44,
+    "BEARERCAPABILITY_NOTAVAIL": 58, "SERVICE_UNAVAILABLE": 63, "CHAN_NOT_IMPLEMENTED": 66,
+    "FACILITY_NOT_IMPLEMENTED": 69, "SERVICE_NOT_IMPLEMENTED": 79, "INCOMPATIBLE_DESTINATION": 88,
+    "RECOVERY_ON_TIMER_EXPIRE": 102, "ORIGINATOR_CANCEL": 487, "ALLOTTED_TIMEOUT": 602,
+    "MEDIA_TIMEOUT": 604, "LOSE_RACE": 502, "MANAGER_REQUEST": 503, "SYSTEM_SHUTDOWN": 501,
+}
+
+_PROFILE_ORDER = ["Direction", "Logical-Direction", "Username", "Dialplan", "Caller-ID-Name",
+                  "Caller-ID-Number", "Orig-Caller-ID-Name", "Orig-Caller-ID-Number",
+                  "Callee-ID-Name", "Callee-ID-Number", "Network-Addr", "ANI", "ANI-II",
+                  "Destination-Number", "Unique-ID", "Source", "Transfer-Source", "Context",
+                  "RDNIS", "Channel-Name", "Profile-Index"]
+_TIME_ORDER = [("Profile-Created-Time", "profile_created"), ("Channel-Created-Time", "created"),
+               ("Channel-Answered-Time", "answered"), ("Channel-Progress-Time", "progress"),
+               ("Channel-Progress-Media-Time", "progress_media"),
+               ("Channel-Hangup-Time", "hangup"), ("Channel-Transfer-Time", "transfer"),
+               ("Channel-Resurrect-Time", "resurrect"), ("Channel-Bridged-Time", "bridged"),
+               ("Channel-Last-Hold", "last_hold"), ("Channel-Hold-Accum", "hold_accum")]
+
+FRAME = 0.02   # one 20 ms media frame: how late a channel thread notices a hangup
+
+# (file, function, line) of the code that fires each event in FreeSWITCH master.
+_AT = {
+    "STATE": ("switch_channel.c", "switch_channel_perform_set_running_state", 2409),
+    "CALLSTATE": ("switch_channel.c", "switch_channel_perform_set_callstate", 302),
+    "CREATE": ("switch_core_state_machine.c", "switch_core_session_run", 626),
+    "ORIGINATE": ("switch_core_state_machine.c", "switch_core_session_run", 632),
+    "OUTGOING": ("switch_core_session.c", "switch_core_session_outgoing_channel", 768),
+    "ANSWER": ("switch_channel.c", "switch_channel_perform_mark_answered", 3848),
+    "EXECUTE": ("switch_core_session.c", "switch_core_session_exec", 2949),
+    "EXECUTE_COMPLETE": ("switch_core_session.c", "switch_core_session_exec", 2972),
+    "PARK": ("switch_ivr.c", "switch_ivr_park", 1002),
+    "UNPARK": ("switch_ivr.c", "switch_ivr_park", 1213),
+    "HANGUP": ("switch_channel.c", "switch_channel_perform_hangup", 3447),
+    "HANGUP_COMPLETE": ("switch_core_state_machine.c", "switch_core_session_reporting_state",
+                        943),
+    "DESTROY": ("switch_core_session.c", "switch_core_session_perform_destroy", 1588),
+    "CALL_UPDATE": ("switch_channel.c", "switch_channel_flip_cid", 3279),
+    "CODEC_READ": ("switch_core_codec.c", "switch_core_session_set_read_codec", 300),
+    "CODEC_WRITE": ("switch_core_codec.c", "switch_core_session_set_write_codec", 471),
+    "BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1717),
+    "UNBRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1857),
+}
+
+
+def _usec(t: Optional[float]) -> str:
+    return str(int(t * 1000000)) if t else "0"
+
+
+class Channel:
+    """One call leg. Runs as a task on the switch loop (see :meth:`run`)."""
+
+    def __init__(self, switch, name: str, direction: str, profile: Dict[str, str],
+                 uuid: Optional[str] = None) -> None:
+        self.sw = switch
+        self.loop = switch.loop
+        self.uuid = uuid or new_uuid()
+        self.name = name
+        self.direction = direction
+        self.running = "CS_NONE"      # Channel-State: the running state
+        self.state_num = 0            # Channel-State-Number: the requested state
+        self.callstate = "DOWN"
+        self.answer_state = "ringing"
+        self.hit_dialplan = direction == "inbound"
+        self.hangup_cause = None      # type: Optional[str]
+        self.codec_read = False
+        self.codec_write = False
+        self.profile = dict(profile)
+        self.profile.setdefault("Unique-ID", self.uuid)
+        self.times = {"profile_created": time.time()}   # type: Dict[str, float]
+        self.times["created"] = self.times["profile_created"]
+        self.vars = []   # type: List[List[str]]   ordered; setting moves to the end
+        self.other = None   # type: Optional[Channel]
+        self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
+        self.wake = self.loop.signal()
+        self.answered_sig = self.loop.signal()
+        self.reporting_sig = self.loop.signal()
+        self.released_sig = self.loop.signal()   # set when no socket holds the session
+        self.released_sig.set()
+        self.destroyed_sig = self.loop.signal()
+        self.listener = None
+        self.last_app = None   # type: Optional[Tuple[str, str]]
+        self.parked = False
+        self.resume = False
+        self.session_id = 0
+
+    # -- variables -------------------------------------------------------------------------
+    def setvar(self, name: str, value: Optional[str]) -> None:
+        """Set a channel variable; it moves to the end. None or "" deletes it."""
+        self.vars = [v for v in self.vars if v[0] != name]
+        if value is not None and value != "":
+            self.vars.append([name, str(value)])
+
+    def getvar(self, name: str) -> Optional[str]:
+        for vname, value in self.vars:
+            if vname == name:
+                return value
+        return None
+
+    @property
+    def hungup(self) -> bool:
+        return self.hangup_cause is not None
+
+    # -- events ----------------------------------------------------------------------------
+    def _block(self, ev: ServerEvent, profile: bool = True, variables: bool = True) -> None:
+        add = ev.add
+        add("Channel-State", self.running)
+        add("Channel-Call-State", self.callstate)
+        add("Channel-State-Number", str(self.state_num))
+        add("Channel-Name", self.name)
+        add("Unique-ID", self.uuid)
+        add("Call-Direction", self.direction)
+        add("Presence-Call-Direction", self.direction)
+        add("Channel-HIT-Dialplan", "true" if self.hit_dialplan else "false")
+        add("Channel-Call-UUID", self.uuid)
+        add("Answer-State", self.answer_state)
+        if self.hangup_cause:
+            add("Hangup-Cause", self.hangup_cause)
+        if self.codec_read:
+            add("Channel-Read-Codec-Name", "L16")
+            add("Channel-Read-Codec-Rate", "8000")
+            add("Channel-Read-Codec-Bit-Rate", "128000")
+        if self.codec_write:
+            add("Channel-Write-Codec-Name", "L16")
+            add("Channel-Write-Codec-Rate", "8000")
+            add("Channel-Write-Codec-Bit-Rate", "128000")
+        if profile:
+            self._profile(ev, "Caller-")
+        if variables:
+            for name, value in self.vars:
+                add("variable_" + name, value)
+
+    def _profile(self, ev: ServerEvent, prefix: str) -> None:
+        for field in _PROFILE_ORDER:
+            value = self.profile.get(field)
+            if value:
+                ev.add(prefix + field, value)
+        for header, key in _TIME_ORDER:
+            ev.add(prefix + header, _usec(self.times.get(key)))
+        ev.add(prefix + "Screen-Bit", "true")
+        ev.add(prefix + "Privacy-Hide-Name", "false")
+        ev.add(prefix + "Privacy-Hide-Number", "false")
+
+    def event(self, kind: str, pre=(), post=(), variables: bool = True,
+              profile: bool = True, name: Optional[str] = None) -> ServerEvent:
+        """Build a channel event ``CHANNEL_<kind>`` (or ``name``) with this leg's data."""
+        ev = self.sw.new_event(name or "CHANNEL_" + kind, _AT[kind])
+        for hname, value in pre:
+            ev.add(hname, value)
+        self._block(ev, profile, variables)
+        for hname, value in post:
+            ev.add(hname, value)
+        return ev
+
+    def fire(self, kind: str, pre=(), post=(), variables: bool = True, profile: bool = True,
+             name: Optional[str] = None) -> None:
+        self.sw.fire(self.event(kind, pre, post, variables, profile, name))
+
+    def channel_data(self) -> ServerEvent:
+        """The CHANNEL_DATA event an outbound socket gets for ``connect``."""
+        ev = self.sw.new_event("CHANNEL_DATA", ("mod_event_socket.c", "parse_command", 2029))
+        self._profile(ev, "Channel-")
+        self._block(ev)
+        return ev
+
+    def set_state(self, state: str, number: Optional[str] = None) -> None:
+        """Enter running state ``state`` and fire CHANNEL_STATE."""
+        self.running = state
+        self.state_num = STATES.index(number or state)
+        self.fire("STATE", variables=False)
+
+    def set_callstate(self, callstate: str) -> None:
+        original = self.callstate
+        self.callstate = callstate
+        if callstate == "HANGUP":
+            self.times["hangup"] = time.time()
+        self.fire("CALLSTATE", pre=(("Original-Channel-Call-State", original),
+                                    ("Channel-Call-State-Number",
+                                     str(CALLSTATES.index(callstate)))), variables=False)
+
+    def set_codecs(self, raw_name: str) -> None:
+        """Fire the two CODEC events of a new leg (before its caller profile exists)."""
+        name, self.name = self.name, raw_name
+        self.codec_read = True
+        self.sw.fire(self.event("CODEC_READ", name="CODEC", profile=False, variables=False,
+                                post=(("channel-read-codec-name", "L16"),
+                                      ("channel-read-codec-rate", "8000"),
+                                      ("channel-read-codec-bit-rate", "128000"))))
+        self.codec_write = True
+        self.sw.fire(self.event("CODEC_WRITE", name="CODEC", profile=False, variables=False,
+                                post=(("Channel-Write-Codec-Name", "L16"),
+                                      ("Channel-Write-Codec-Rate", "8000"),
+                                      ("Channel-Write-codec-bit-rate", "128000"))))
+        self.name = name
+
+    # -- call control ----------------------------------------------------------------------
+    def mark_answered(self) -> None:
+        if self.answer_state == "answered" or self.hungup:
+            return
+        self.answer_state = "answered"
+        self.times["answered"] = time.time()
+        self.fire("ANSWER")
+        self.set_callstate("ACTIVE")
+        self.answered_sig.set(True)
+
+    def answer(self) -> None:
+        """Answer this leg; a loopback leg answers its partner first, as mod_loopback does."""
+        if self.other is not None and not self.other.hungup:
+            self.other.mark_answered()
+        self.mark_answered()
+
+    def hangup(self, cause: str = "NORMAL_CLEARING") -> bool:
+        """Start hanging up (fires CHANNEL_HANGUP now); False if already hanging up."""
+        if self.hungup:
+            return False
+        if cause not in HANGUP_CAUSES:
+            cause = "NORMAL_CLEARING"
+        self.hangup_cause = cause
+        self.state_num = STATES.index("CS_HANGUP")
+        self.answer_state = "hangup"
+        self.fire("HANGUP")
+        self.answered_sig.set(False)
+        self.wake.set()
+        return True
+
+    def queue_message(self, msg: ServerEvent, done=None) -> None:
+        """Queue a sendmsg message; ``done`` (a threading.Event) is set once it has run."""
+        self.messages.append((msg, done))
+        self.wake.set()
+
+    def wait_wake(self) -> Generator:
+        """Wait until a message arrives or the channel hangs up."""
+        if not self.messages and not self.hungup:
+            self.wake = self.loop.signal()
+            yield self.wake
+
+    # -- applications ----------------------------------------------------------------------
+    def execute(self, app: str, data: str = "", app_uuid: Optional[str] = None,
+                uuid_name: Optional[str] = None) -> Generator:
+        """Run one application with CHANNEL_EXECUTE / CHANNEL_EXECUTE_COMPLETE around it.
+
+        Returns the elapsed time in seconds.
+        """
+        app = app.strip()
+        func = APPLICATIONS.get(app.lower())
+        data = self.sw.expand(data, self) if data else ""
+        app_uuid = app_uuid or new_uuid()
+        post = [("Application", app)]
+        if data:
+            post.append(("Application-Data", data))
+        tail = [("Application-UUID", app_uuid)]
+        if uuid_name:
+            tail.append(("Application-UUID-Name", uuid_name))
+        if func is None:
+            self.sw.log(3, "Invalid Application %s" % app, "switch_core_session.c",
+                        "switch_core_session_execute_application_get_flags", 2814)
+            return 0.0
+        self.setvar("current_application", app)
+        self.setvar("current_application_data", data)
+        self.setvar("current_application_response", None)
+        self.fire("EXECUTE", post=post + tail)
+        self.setvar("current_application", app)
+        self.last_app = (app, data)
+        started = time.monotonic()
+        yield from func(self, data)
+        response = self.getvar("current_application_response") or "_none_"
+        self.fire("EXECUTE_COMPLETE", post=post + [("Application-Response", response)] + tail)
+        return time.monotonic() - started
+
+    def run_message(self, msg: ServerEvent) -> Generator:
+        """Carry out one sendmsg message (execute, hangup, ...) on this channel."""
+        command = msg.get("call-command") or ""
+        if command[:7] == "execute":
+            name = msg.get("execute-app-name") or ""
+            arg = msg.get("execute-app-arg") or ""
+            if not arg and (msg.get("content-type") or "").lower() == "text/plain" and msg.body:
+                arg = msg.body
+            try:
+                loops = int(msg.get("loops") or "1")
+            except ValueError:
+                loops = 1
+            forever = loops < 0
+            i = 0
+            while (forever or i < loops) and not self.hungup:
+                i += 1
+                self.setvar("current_loop", str(i))
+                self.setvar("total_loops", str(loops))
+                took = yield from self.execute(name, arg, msg.get("event-uuid"),
+                                               msg.get("event-uuid-name"))
+                if took < 0.5:   # FreeSWITCH stops looping an application that returns fast
+                    break
+            self.setvar("current_loop", None)
+            self.setvar("total_loops", None)
+        elif command == "hangup":
+            self.hangup(msg.get("hangup-cause") or "NORMAL_CLEARING")
+        elif command[:7] == "nomedia":
+            pass   # no media to take away on a loopback leg
+
+    def process_messages(self) -> Generator:
+        while self.messages and not self.hungup:
+            msg, done = self.messages.popleft()
+            try:
+                yield from self.run_message(msg)
+            finally:
+                if done is not None:
+                    done.set()
+
+    # -- the state machine -----------------------------------------------------------------
+    def run_apps(self, apps: List[Tuple[str, str]]) -> Generator:
+        """CS_EXECUTE: run ``apps`` (dialplan or inline), then hang up if still up."""
+        self.setvar("call_uuid", self.uuid)
+        for app, data in apps:
+            if self.hungup:
+                break
+            yield from self.process_messages()
+            if self.hungup:
+                break
+            yield from self.execute(app, data)
+        if not self.hungup:
+            self.hangup("NORMAL_CLEARING")
+        yield from self.finish()
+
+    def finish(self) -> Generator:
+        """CS_HANGUP → CS_REPORTING → destroy, with their events (in FreeSWITCH order)."""
+        for _, done in self.messages:
+            if done is not None:
+                done.set()
+        self.messages.clear()
+        self.set_state("CS_HANGUP")
+        self.set_callstate("HANGUP")
+        if self.other is not None and not self.other.hungup:
+            self.other.hangup(self.hangup_cause or "NORMAL_CLEARING")
+        self.set_state("CS_REPORTING")
+        self.reporting_sig.set()
+        yield None
+        self._cdr_vars()
+        self.fire("HANGUP_COMPLETE", pre=(("Hangup-Cause", self.hangup_cause),))
+        if self.listener is not None:
+            self.listener.session_hangup(self)
+        if self.other is not None and not self.other.reporting_sig.is_set:
+            yield self.other.reporting_sig
+        if not self.released_sig.is_set:
+            yield self.released_sig
+        self.state_num = STATES.index("CS_DESTROY")
+        self.fire("DESTROY")
+        self.set_state("CS_DESTROY")
+        self.sw.channels.pop(self.uuid, None)
+        self.destroyed_sig.set()
+
+    def _cdr_vars(self) -> None:
+        t = self.times
+        end = t.get("hangup") or time.time()
+        start = t["created"]
+        answered = t.get("answered")
+        sv = self.setvar
+        sv("hangup_cause", self.hangup_cause)
+        sv("hangup_cause_q850", str(HANGUP_CAUSES.get(self.hangup_cause or "", 0)))
+        sv("digits_dialed", "none")
+
+        def stamp(x):
+            return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(x))
+        sv("start_stamp", stamp(start))
+        sv("profile_start_stamp", stamp(t["profile_created"]))
+        if answered:
+            sv("answer_stamp", stamp(answered))
+        sv("end_stamp", stamp(end))
+        for name, value in (("start", start), ("profile_start", t["profile_created"]),
+                            ("answer", answered), ("bridge", t.get("bridged")),
+                            ("last_hold", None)):
+            sv(name + "_epoch", str(int(value)) if value else "0")
+            sv(name + "_uepoch", _usec(value))
+        sv("hold_accum_seconds", "0")
+        sv("hold_accum_usec", "0")
+        sv("hold_accum_ms", "0")
+        for name in ("resurrect", "progress", "progress_media"):
+            sv(name + "_epoch", "0")
+            sv(name + "_uepoch", "0")
+        sv("end_epoch", str(int(end)))
+        sv("end_uepoch", _usec(end))
+        if self.last_app:
+            sv("last_app", self.last_app[0])
+            sv("last_arg", self.last_app[1] or None)
+        name = self.profile.get("Caller-ID-Name")
+        number = self.profile.get("Caller-ID-Number") or ""
+        sv("caller_id", '"%s" <%s>' % (name, number) if name else number)
+        us_start, us_end = int(start * 1e6), int(end * 1e6)
+        us_answer = int(answered * 1e6) if answered else 0
+        dur = us_end - us_start
+        bill = us_end - us_answer if answered else 0
+        ans = us_answer - us_start if answered else 0
+        for unit, div in (("sec", 1000000), ("msec", 1000), ("usec", 1)):
+            pre = {"sec": "", "msec": "m", "usec": "u"}[unit]
+            sv(pre + "duration" if unit != "sec" else "duration",
+               str(int(end) - int(start) if unit == "sec" else dur // div))
+            sv("bill" + unit, str((int(end) - int(answered)) if unit == "sec" and answered
+                                  else bill // div))
+            sv("progress" + unit, "0")
+            sv("answer" + unit, str((int(answered) - int(start)) if unit == "sec" and answered
+                                    else ans // div))
+            sv("wait" + unit, "0")
+            sv("progress_media" + unit, "0")
+            sv("flow_bill" + unit, str(int(end) - int(start) if unit == "sec" else dur // div))
+        sv("is_loopback", "1" if self.name.startswith("loopback/") else None)
+
+
+def tone_duration(spec: str) -> float:
+    """Seconds a ``tone_stream://`` spec plays: loops × the sum of its on/off times."""
+    loops = 1
+    total_ms = 0
+    for part in spec.split(";"):
+        part = part.strip()
+        m = re.match(r"^[lL]=(-?\d+)$", part)
+        if m:
+            loops = int(m.group(1))
+            continue
+        for tone in re.findall(r"%\(([^)]*)\)", part):
+            nums = [x.strip() for x in tone.split(",")]
+            try:
+                total_ms += int(nums[0]) + (int(nums[1]) if len(nums) > 1 else 0)
+            except ValueError:
+                pass
+    if loops < 0:
+        loops = 1   # Difference: an endless tone plays once; a test must end.
+    return loops * total_ms / 1000.0
+
+
+def _sleep_interruptible(chan: Channel, seconds: float) -> Generator:
+    """Sleep, but give up early when the channel hangs up. Returns seconds slept."""
+    end = time.monotonic() + seconds
+    while not chan.hungup:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        chan.wake = chan.loop.signal()
+        timer = chan.loop.signal()
+        chan.loop.spawn(_set_after(timer, left, chan.wake), "timer")
+        yield chan.wake
+        if chan.hungup:
+            break
+    return max(0.0, seconds - max(0.0, end - time.monotonic()))
+
+
+def _set_after(timer, seconds: float, sig) -> Generator:
+    yield seconds
+    sig.set()
+
+
+# -- applications (generators taking (channel, data)) ----------------------------------------
+
+def app_answer(chan: Channel, data: str) -> Generator:
+    chan.answer()
+    chan.setvar("endpoint_disposition", "ANSWER")
+    return
+    yield  # pragma: no cover
+
+
+def app_pre_answer(chan: Channel, data: str) -> Generator:
+    return
+    yield  # pragma: no cover
+
+
+def app_park(chan: Channel, data: str) -> Generator:
+    """Park: wait for messages (sendmsg) or hangup; CHANNEL_PARK / CHANNEL_UNPARK around it."""
+    yield from park_loop(chan)
+
+
+def park_loop(chan: Channel) -> Generator:
+    chan.parked = True
+    chan.fire("PARK")
+    while not chan.hungup and chan.parked:
+        yield from chan.process_messages()
+        if chan.hungup or not chan.parked:
+            break
+        yield from chan.wait_wake()
+    if chan.hungup:
+        yield FRAME   # the park loop notices a hangup on its next frame
+    chan.parked = False
+    chan.fire("UNPARK")
+
+
+def app_hangup(chan: Channel, data: str) -> Generator:
+    chan.hangup((data or "NORMAL_CLEARING").strip() or "NORMAL_CLEARING")
+    return
+    yield  # pragma: no cover
+
+
+def app_sleep(chan: Channel, data: str) -> Generator:
+    try:
+        ms = int(data.strip() or "0")
+    except ValueError:
+        ms = 0
+    yield from _sleep_interruptible(chan, ms / 1000.0)
+
+
+def app_set(chan: Channel, data: str) -> Generator:
+    name, _, value = data.partition("=")
+    if name:
+        chan.setvar(name.strip(), value)
+    return
+    yield  # pragma: no cover
+
+
+def app_unset(chan: Channel, data: str) -> Generator:
+    chan.setvar(data.strip(), None)
+    return
+    yield  # pragma: no cover
+
+
+def app_playback(chan: Channel, data: str) -> Generator:
+    spec = data.strip()
+    if spec.startswith("tone_stream://"):
+        seconds = tone_duration(spec[len("tone_stream://"):])
+    elif spec.startswith("silence_stream://"):
+        try:
+            seconds = int(spec[len("silence_stream://"):].split(",")[0]) / 1000.0
+        except ValueError:
+            seconds = 0.0
+    else:
+        chan.setvar("current_application_response", "FILE NOT FOUND")
+        return
+    played = yield from _sleep_interruptible(chan, seconds)
+    ms = int(round(min(played, seconds) * 1000))
+    samples = ms * 8
+    chan.setvar("playback_last_offset_pos", str(samples))
+    chan.setvar("playback_seconds", str(ms // 1000))
+    chan.setvar("playback_ms", str(ms))
+    chan.setvar("playback_samples", str(samples))
+    chan.setvar("current_application_response",
+                "FILE PLAYED" if played >= seconds - 0.001 else "PLAYBACK ERROR")
+
+
+def app_socket(chan: Channel, data: str) -> Generator:
+    """Outbound event socket: connect to host:port, then let the client drive the call."""
+    from .listener import start_outbound
+    parts = data.split()
+    targets = parts[0].split("|") if parts else []
+    is_async = "async" in parts[1:]
+    full = "full" in parts[1:]
+    done = chan.loop.signal()
+    start_outbound(chan, targets, is_async, full, done)
+    listener = yield done
+    if listener is None:
+        chan.hangup("DESTINATION_OUT_OF_ORDER")
+        return
+    if is_async:
+        yield from park_loop(chan)
+    else:
+        while not chan.hungup and chan.listener is listener and not listener.finished:
+            yield from chan.process_messages()
+            if chan.hungup or listener.finished:
+                break
+            yield from chan.wait_wake()
+
+
+APPLICATIONS = {
+    "answer": app_answer, "pre_answer": app_pre_answer, "park": app_park,
+    "hangup": app_hangup, "sleep": app_sleep, "set": app_set, "unset": app_unset,
+    "playback": app_playback, "socket": app_socket,
+}

@@ -1,0 +1,263 @@
+"""The simulated switch: event bus, global counters, timers, api commands and channels."""
+import itertools
+import json
+import os
+import re
+import socket
+import threading
+import time
+import uuid as uuidlib
+from email.utils import formatdate
+from typing import Callable, Dict, Generator, List, Optional
+
+from ..protocol.server import ServerEvent
+from .config import Config
+from .loop import Loop
+
+__all__ = ["Switch", "VERSION", "LOG_LEVELS"]
+
+VERSION = "1.11.3-dev~64bit"
+VERSION_TEXT = "FreeSWITCH Version %s ( 64bit)" % VERSION
+
+#: switch_log_str2level names (``error`` is not one of them).
+LOG_LEVELS = {"console": 0, "alert": 1, "crit": 2, "err": 3, "warning": 4, "notice": 5,
+              "info": 6, "debug": 7}
+_LEVEL_NAMES = {v: k.upper() for k, v in LOG_LEVELS.items()}
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def _plural(n: int, word: str) -> str:
+    return "%d %s%s" % (n, word, "" if n == 1 else "s")
+
+
+def uptime_text(usec: int) -> str:
+    """FreeSWITCH's ``0 years, 0 days, ... 1 microsecond`` uptime phrase."""
+    sec, us = divmod(usec, 1000000)
+    ms, us = divmod(us, 1000)
+    mins, sec = divmod(sec, 60)
+    hours, mins = divmod(mins, 60)
+    days, hours = divmod(hours, 24)
+    years, days = divmod(days, 365)
+    return ", ".join([_plural(years, "year"), _plural(days, "day"), _plural(hours, "hour"),
+                      _plural(mins, "minute"), _plural(sec, "second"),
+                      _plural(ms, "millisecond"), _plural(us, "microsecond")])
+
+
+class Switch:
+    """One running simulated FreeSWITCH. Thread-safe entry points: :meth:`fire`,
+    :meth:`api_sync`, :meth:`log`, listener registration."""
+
+    def __init__(self, config: Config, heartbeat_interval: Optional[float] = None,
+                 auth_timeout: float = 25.0) -> None:
+        self.config = config
+        self.core_uuid = new_uuid()
+        self.hostname = socket.gethostname()
+        self.started = time.time()
+        self.heartbeat_interval = (config.heartbeat_interval if heartbeat_interval is None
+                                   else heartbeat_interval)
+        self.auth_timeout = auth_timeout
+        self.loop = Loop()
+        self._seq = itertools.count(1)
+        self._lock = threading.RLock()
+        self.listeners = []   # type: List = []
+        self.channels = {}    # type: Dict[str, object]
+        self.session_count_total = 0
+        self.session_peak = 0
+        self.global_vars = dict(config.vars)
+        self._task_ids = itertools.count(1)
+        self.outbound_connector = None   # type: Optional[Callable]
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> None:
+        self.loop.start()
+        if self.heartbeat_interval and self.heartbeat_interval > 0:
+            self.loop.spawn(self._timers(), "scheduler")
+
+    def stop(self) -> None:
+        self.loop.stop()
+
+    # -- events ----------------------------------------------------------------------------
+    def new_event(self, name: str, calling: tuple, subclass: Optional[str] = None,
+                  when: Optional[float] = None) -> ServerEvent:
+        """Create an event with the standard headers (WIRE.md §6.1) already in place."""
+        event = ServerEvent(subclass=subclass)
+        self.prep(event, name, calling, when)
+        return event
+
+    def prep(self, event: ServerEvent, name: str, calling: tuple,
+             when: Optional[float] = None) -> None:
+        """Append the standard headers to an event (as switch_event_prep_for_delivery)."""
+        now = time.time() if when is None else when
+        event.type = name
+        local = time.localtime(now)
+        event.add("Event-Name", name)
+        event.add("Core-UUID", self.core_uuid)
+        event.add("FreeSWITCH-Hostname", self.hostname)
+        event.add("FreeSWITCH-Switchname", self.hostname)
+        event.add("FreeSWITCH-IPv4", "127.0.0.1")
+        event.add("FreeSWITCH-IPv6", "::1")
+        event.add("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", local))
+        event.add("Event-Date-GMT", formatdate(now, usegmt=True))
+        event.add("Event-Date-Timestamp", str(int(now * 1000000)))
+        event.add("Event-Calling-File", calling[0])
+        event.add("Event-Calling-Function", calling[1])
+        event.add("Event-Calling-Line-Number", str(calling[2]))
+        event.add("Event-Sequence", str(next(self._seq)))
+
+    def fire(self, event: ServerEvent) -> None:
+        """Deliver an event to every listener that wants it (in listener order)."""
+        with self._lock:
+            listeners = list(self.listeners)
+        for listener in listeners:
+            listener.offer_event(event)
+
+    def log(self, level: int, text: str, file: str = "switch_core.c", func: str = "",
+            line: int = 0, uuid: str = "") -> None:
+        """Send a log line to every listener that enabled logging at ``level`` or above."""
+        now = time.time()
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+        full = "%s.%06d %.2f%% [%s] %s:%d %s\n" % (
+            stamp, int(now * 1000000) % 1000000, self.idle_cpu(), _LEVEL_NAMES.get(level, "DEBUG"),
+            file, line, text)
+        with self._lock:
+            listeners = list(self.listeners)
+        for listener in listeners:
+            listener.offer_log(level, full, file, func, line, uuid)
+
+    def add_listener(self, listener) -> None:
+        with self._lock:
+            self.listeners.append(listener)
+
+    def remove_listener(self, listener) -> None:
+        with self._lock:
+            if listener in self.listeners:
+                self.listeners.remove(listener)
+
+    # -- counters --------------------------------------------------------------------------
+    def uptime_usec(self) -> int:
+        return int((time.time() - self.started) * 1000000)
+
+    @staticmethod
+    def idle_cpu() -> float:
+        try:
+            load = os.getloadavg()[0] / (os.cpu_count() or 1)
+        except (AttributeError, OSError):
+            load = 0.0
+        return max(0.0, min(100.0, 100.0 - load * 100.0))
+
+    def session_count(self) -> int:
+        return len(self.channels)
+
+    def status_text(self) -> str:
+        count = self.session_count()
+        peak = self.session_peak
+        return ("UP %s\nFreeSWITCH (Version 1.11.3-dev  64bit) is ready\n"
+                "%d session(s) since startup\n"
+                "%d session(s) - peak %d, last 5min %d \n"
+                "%d session(s) per Sec out of max %d, peak %d, last 5min %d \n"
+                "%d session(s) max\nmin idle cpu 0.00/%.2f\n"
+                "Current Stack Size/Max 240K/8192K\n" % (
+                    uptime_text(self.uptime_usec()), self.session_count_total, count, peak,
+                    peak, 0, self.config.sessions_per_second, peak, peak,
+                    self.config.max_sessions, self.idle_cpu()))
+
+    # -- timers ----------------------------------------------------------------------------
+    def _timers(self) -> Generator:
+        """HEARTBEAT every interval, then the scheduler's RE_SCHEDULE events (WIRE.md §7)."""
+        hb = float(self.heartbeat_interval)
+        tasks = [[next(self._task_ids), "heartbeat", hb, 0.0],
+                 [next(self._task_ids), "check_ip", hb * 3, 0.0]]
+        start = time.time()
+        for task in tasks:
+            task[3] = start + task[2]
+        while True:
+            due = min(t[3] for t in tasks)
+            delay = due - time.time()
+            if delay > 0:
+                yield delay
+            now = time.time()
+            for task in tasks:
+                if task[3] > now + 0.001:
+                    continue
+                if task[1] == "heartbeat":
+                    self.fire(self._heartbeat())
+                task[3] += task[2]
+                ev = self.new_event("RE_SCHEDULE", ("switch_scheduler.c",
+                                                    "switch_scheduler_execute", 73))
+                ev.add("Task-ID", str(task[0]))
+                ev.add("Task-Desc", task[1])
+                ev.add("Task-Group", "core")
+                ev.add("Task-Runtime", str(int(task[3])))
+                self.fire(ev)
+
+    def _heartbeat(self) -> ServerEvent:
+        ev = self.new_event("HEARTBEAT", ("switch_core.c", "send_heartbeat", 95))
+        up = self.uptime_usec()
+        peak = self.session_peak
+        for name, value in (
+                ("Event-Info", "System Ready"), ("Up-Time", uptime_text(up)),
+                ("FreeSWITCH-Version", VERSION), ("Uptime-msec", str(up // 1000)),
+                ("Session-Count", str(self.session_count())),
+                ("Max-Sessions", str(self.config.max_sessions)),
+                ("Session-Per-Sec", str(self.config.sessions_per_second)),
+                ("Session-Per-Sec-Last", "0"), ("Session-Per-Sec-Max", str(peak)),
+                ("Session-Per-Sec-FiveMin", str(peak)),
+                ("Session-Since-Startup", str(self.session_count_total)),
+                ("Session-Peak-Max", str(peak)), ("Session-Peak-FiveMin", str(peak)),
+                ("Idle-CPU", "%f" % self.idle_cpu())):
+            ev.add(name, value)
+        return ev
+
+    # -- api -------------------------------------------------------------------------------
+    def api_sync(self, cmd: str, arg: str, job=None, timeout: Optional[float] = None) -> str:
+        """Run an api command from a listener thread; returns its output (fires API event)."""
+        return self.loop.run_sync(self.api(cmd, arg), "api " + cmd, timeout)
+
+    def api(self, cmd: str, arg: str) -> Generator:
+        """Generator running api ``cmd`` with ``arg``; returns the output text.
+
+        Fires the ``API`` event after the command, as switch_api_execute does.
+        """
+        cmd = cmd.strip()
+        arg = (arg or "").strip()
+        from . import commands
+        func = commands.API.get(cmd.lower()) if cmd else None
+        if func is None:
+            out = "-ERR %s Command not found!\n" % cmd
+        else:
+            out = yield from func(self, arg)
+            if not out:
+                out = "-ERR no reply\n"
+        ev = self.new_event("API", ("switch_loadable_module.c", "switch_api_execute", 3140))
+        ev.add("API-Command", cmd)
+        if arg:
+            ev.add("API-Command-Argument", arg)
+        self.fire(ev)
+        return out
+
+    # -- variables -------------------------------------------------------------------------
+    def expand(self, text: str, chan=None) -> str:
+        """Expand ``$${global}`` and ``${var}`` (channel first, then global) in ``text``."""
+        def glob(m):
+            return self.global_vars.get(m.group(1), "")
+
+        def var(m):
+            name = m.group(1)
+            if chan is not None:
+                value = chan.getvar(name)
+                if value is not None:
+                    return value
+            return self.global_vars.get(name, "")
+        text = re.sub(r"\$\$\{([^}]*)\}", glob, text)
+        return re.sub(r"\$\{([^}]*)\}", var, text)
+
+    def channel(self, uuid: str):
+        """The live channel with that uuid, or None."""
+        return self.channels.get(uuid.strip()) if uuid else None
+
+
+def show_json(rows: List[Dict[str, str]]) -> str:
+    return json.dumps({"row_count": len(rows), "rows": rows}, indent=1)
