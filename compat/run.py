@@ -44,8 +44,11 @@ def build_reference():
 def scenario_files(names):
     files = sorted(glob.glob(os.path.join(SCENARIOS, "*.py")))
     if names:
-        exact = [f for f in files if os.path.basename(f)[:-3] in names]
-        files = exact or [f for f in files if any(n in os.path.basename(f) for n in names)]
+        base = lambda f: os.path.basename(f)[:-3]
+        wanted = set()
+        for n in names:  # an exact name, else every scenario containing it
+            wanted |= {f for f in files if base(f) == n} or {f for f in files if n in base(f)}
+        files = [f for f in files if f in wanted]
     return files
 
 
@@ -201,6 +204,16 @@ def _matches(pattern, key):
     return fnmatch.fnmatchcase(key, pattern)
 
 
+def _expected_key(key, patterns, a, b):
+    """True if ``key`` may differ: a pattern names it, or ``key::field`` patterns cover every differing field."""
+    if any(_matches(p, key) for p in patterns if "::" not in p):
+        return True
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return False
+    fields = [f for f in set(a) | set(b) if a.get(f) != b.get(f)]
+    return all(any(_matches(p, "%s::%s" % (key, f)) for p in patterns) for f in fields)
+
+
 def _subset(want, got):
     return isinstance(got, dict) and all(got.get(k) == v for k, v in want.items())
 
@@ -215,7 +228,7 @@ def judge(name, ref, ours, expected):
     if keys == "*":
         exp, unexp = diff, []
     else:
-        exp = [k for k in diff if any(_matches(p, k) for p in keys)]
+        exp = [k for k in diff if _expected_key(k, keys, ref.get(k), ours.get(k))]
         unexp = [k for k in diff if k not in exp]
     problems = []
     for key, want in spec.get("ours", {}).items():
