@@ -1,0 +1,1335 @@
+"""``ESLevent``: the event data model of the ESL client library, as the C library has it.
+
+An event is a type (one of the 93 names of :data:`EVENT_NAMES`), an optional subclass name, an
+ordered list of headers (names compared case-insensitively, duplicates allowed, a header may
+hold an array of values) and an optional body (``None`` and ``""`` differ). An ``ESLevent``
+object wraps such an event, or none at all (a "null event"). Several ``ESLevent`` objects may
+share one event (``ESLevent(other.event)``), exactly as the SWIG wrappers share a C pointer.
+
+The header rules (add, push, unshift, indexed names ``X[3]``, ``ARRAY::`` values, priority) are
+those of the C functions ``esl_event_base_add_header`` and friends, quirks included; they are
+implemented once, in :meth:`_Event.add`, and used by every path: the API methods, received
+events, JSON events and copies.
+
+Received events are built lazily for speed: header values stay URL-encoded until one is read
+(``_Event.encoded``); lower-case names for lookups are computed on the first lookup.
+"""
+import re
+import weakref
+from json import JSONDecoder
+
+from . import log
+from .protocol.headers import cut_nul, split_inner, split_outer
+from .protocol.urlcode import decode_value, encode_value
+
+__all__ = ["ESLevent"]
+
+# Section 10 of the spec: the client's table (FreeSWITCH master). Index = type id.
+EVENT_NAMES = (
+    "CUSTOM", "CLONE", "CHANNEL_CREATE", "CHANNEL_DESTROY", "CHANNEL_STATE",
+    "CHANNEL_CALLSTATE", "CHANNEL_ANSWER", "CHANNEL_HANGUP", "CHANNEL_HANGUP_COMPLETE",
+    "CHANNEL_EXECUTE", "CHANNEL_EXECUTE_COMPLETE", "CHANNEL_HOLD", "CHANNEL_UNHOLD",
+    "CHANNEL_BRIDGE", "CHANNEL_UNBRIDGE", "CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA",
+    "CHANNEL_OUTGOING", "CHANNEL_PARK", "CHANNEL_UNPARK", "CHANNEL_APPLICATION",
+    "CHANNEL_ORIGINATE", "CHANNEL_UUID", "API", "LOG", "INBOUND_CHAN", "OUTBOUND_CHAN",
+    "STARTUP", "SHUTDOWN", "PUBLISH", "UNPUBLISH", "TALK", "NOTALK", "SESSION_CRASH",
+    "MODULE_LOAD", "MODULE_UNLOAD", "DTMF", "MESSAGE", "PRESENCE_IN", "NOTIFY_IN",
+    "PRESENCE_OUT", "PRESENCE_PROBE", "MESSAGE_WAITING", "MESSAGE_QUERY", "ROSTER", "CODEC",
+    "BACKGROUND_JOB", "DETECTED_SPEECH", "DETECTED_TONE", "PRIVATE_COMMAND", "HEARTBEAT",
+    "TRAP", "ADD_SCHEDULE", "DEL_SCHEDULE", "EXE_SCHEDULE", "RE_SCHEDULE", "RELOADXML",
+    "NOTIFY", "PHONE_FEATURE", "PHONE_FEATURE_SUBSCRIBE", "SEND_MESSAGE", "RECV_MESSAGE",
+    "REQUEST_PARAMS", "CHANNEL_DATA", "GENERAL", "COMMAND", "SESSION_HEARTBEAT",
+    "CLIENT_DISCONNECTED", "SERVER_DISCONNECTED", "SEND_INFO", "RECV_INFO",
+    "RECV_RTCP_MESSAGE", "SEND_RTCP_MESSAGE", "CALL_SECURE", "NAT", "RECORD_START",
+    "RECORD_STOP", "PLAYBACK_START", "PLAYBACK_STOP", "CALL_UPDATE", "FAILURE", "SOCKET_DATA",
+    "MEDIA_BUG_START", "MEDIA_BUG_STOP", "CONFERENCE_DATA_QUERY", "CONFERENCE_DATA",
+    "CALL_SETUP_REQ", "CALL_SETUP_RESULT", "CALL_DETAIL", "DEVICE_STATE", "TEXT",
+    "SHUTDOWN_REQUESTED", "ALL",
+)
+CUSTOM, CLONE, MESSAGE = 0, 1, 37
+SERVER_DISCONNECTED, SOCKET_DATA = 68, 81
+_TYPE_IDS = {name.lower(): i for i, name in reversed(list(enumerate(EVENT_NAMES)))}
+
+# Header stack positions of the C library. The flags overlap (UNSHIFT = TOP | PUSH), which is
+# why unshift appends to an existing array and why priority (TOP) behaves as it does.
+BOTTOM, TOP, PUSH, UNSHIFT = 0, 1, 2, 3
+
+_INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text):
+    """Lower-case ASCII letters only, as C ``strcasecmp`` compares."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+
+
+def _cbytes(text):
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _clen(text):
+    """C ``strlen`` of the UTF-8 form of ``text``."""
+    return len(text) if text.isascii() else len(_cbytes(text))
+
+
+def name_event(name):
+    """Return the type id for ``name`` (C ``esl_name_event``), or None if unknown.
+
+    A name matches a table entry case-insensitively, or when it is longer than 13 bytes and its
+    part after the first 13 bytes matches (meant for the ``SWITCH_EVENT_`` prefix).
+    """
+    found = _TYPE_IDS.get(_lower(name))
+    if len(name) > 13 or _clen(name) > 13:
+        tail = _cbytes(name)[13:]
+        if tail.isascii():
+            alt = _TYPE_IDS.get(tail.decode("ascii").lower())
+            if alt is not None and (found is None or alt < found):
+                found = alt
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# SWIG argument conversion (spec section 2)
+
+def arity_error(wrapper, given, low, high):
+    """The TypeError of a C-level argument-count check (``given`` counts ``self``)."""
+    if low == high:
+        how, n = "exactly", low
+    elif given < low:
+        how, n = "at least", low
+    else:
+        how, n = "at most", high
+    return TypeError("%s() takes %s %d argument%s (%d given)"
+                     % (wrapper, how, n, "" if n == 1 else "s", given))
+
+
+def cstr_arg(value, wrapper, argn):
+    """Convert a ``const char *`` argument: str (cut at its first NUL) or None.
+
+    Raises TypeError for any other type and for strings that cannot be encoded to UTF-8
+    (lone surrogates).
+    """
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                # Difference: master segfaults here; this is the 1.4.18 TypeError.
+                raise TypeError("in method '%s', argument %d of type 'char const *'"
+                                % (wrapper, argn)) from None
+        if "\0" in value:
+            value = cut_nul(value)
+        return str(value)
+    if value is None:
+        return None
+    raise TypeError("in method '%s', argument %d of type 'char const *'" % (wrapper, argn))
+
+
+def cint_arg(value, wrapper, argn):
+    """Convert an ``int`` argument: int (bool accepted) in the C int range."""
+    if not isinstance(value, int):
+        raise TypeError("in method '%s', argument %d of type 'int'" % (wrapper, argn))
+    if not _INT_MIN <= value <= _INT_MAX:
+        raise OverflowError("in method '%s', argument %d of type 'int'" % (wrapper, argn))
+    return int(value)
+
+
+def _is_cstr(value):
+    """True if ``value`` would pass SWIG's ``const char *`` overload check."""
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _self_error(wrapper):
+    return TypeError("in method '%s', argument 1 of type 'ESLevent *'" % wrapper)
+
+
+_OVERLOAD_TEXT = (
+    "Wrong number or type of arguments for overloaded function 'new_ESLevent'.\n"
+    "  Possible C/C++ prototypes are:\n"
+    "    ESLevent::ESLevent(char const *,char const *)\n"
+    "    ESLevent::ESLevent(esl_event_t *,int)\n"
+    "    ESLevent::ESLevent(ESLevent *)\n")
+
+
+# --------------------------------------------------------------------------------------------
+# Logging catalogue (spec 9.3): method -> (line in esl_oop.cpp, verb in the message)
+
+_NULL_LOG = {
+    "setPriority": (412, "setPriority"), "getHeader": (424, "getHeader"),
+    "addHeader": (436, "addHeader"), "pushHeader": (449, "addHeader"),
+    "unshiftHeader": (462, "addHeader"), "delHeader": (475, "delHeader"),
+    "addBody": (489, "addBody"), "getBody": (503, "getBody"), "getType": (516, "getType"),
+}
+
+
+def _log_null(method):
+    if log.level >= log.ERROR:
+        line, verb = _NULL_LOG[method]
+        log.emit(log.ERROR, "esl_oop.cpp", line, method,
+                 "Trying to %s an event that does not exist!\n" % verb)
+
+
+# --------------------------------------------------------------------------------------------
+# The C event
+
+class _Array(list):
+    """The elements of an array header; ``value`` is its scalar value (C ``header->value``).
+
+    ``value`` is normally ``v0`` or ``"ARRAY::v0|:v1|:..."`` but the C library does not always
+    redraw it (indexed set of an existing element, priority), so it is stored, not computed.
+    """
+    __slots__ = ("value",)
+
+    def redraw(self):
+        self.value = ("ARRAY::" if len(self) > 1 else "") + "|:".join(self)
+
+
+class _Cursor:
+    """An ``ESLevent`` iteration cursor: the index of the next header node, None past the end."""
+    __slots__ = ("ev", "idx", "__weakref__")
+
+    def __init__(self, ev, idx):
+        self.ev = ev
+        self.idx = idx
+
+
+class _Event:
+    """The C ``esl_event_t``; ``ESLevent.event`` hands it out as an opaque handle.
+
+    ``names[i]``/``values[i]`` describe header i; a value is a str (plain header) or an
+    :class:`_Array`. While ``encoded`` is true, str values containing ``%`` are still in their
+    received URL-encoded form and are decoded when read; any change decodes them all first.
+    ``lnames`` caches the ASCII-lower-cased names (None until a lookup needs it).
+    """
+    __slots__ = ("etype", "subclass", "names", "values", "lnames", "body", "encoded",
+                 "arrays", "cursors")
+
+    def __init__(self, etype=CUSTOM):
+        self.etype = etype
+        self.subclass = None
+        self.names = []
+        self.values = []
+        self.lnames = None
+        self.body = None
+        self.encoded = False
+        self.arrays = False     # an _Array was ever stored (copies then need the slow path)
+        self.cursors = None     # WeakSet of _Cursor, only once someone iterates
+
+    def __repr__(self):
+        return "<Swig Object of type 'esl_event_t *' at 0x%x>" % id(self)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def find(self, name):
+        """Index of the first header named ``name`` (case-insensitive), or -1."""
+        lnames = self.lnames
+        if lnames is None:
+            lnames = self.lnames = [_lower(n) for n in self.names]
+        try:
+            return lnames.index(name.lower() if name.isascii() else _lower(name))
+        except ValueError:
+            return -1
+
+    def scalar(self, i):
+        """The scalar (``getHeader``) value of header ``i``."""
+        value = self.values[i]
+        if type(value) is _Array:
+            return value.value
+        if self.encoded and "%" in value:
+            return decode_value(value)
+        return value
+
+    def get(self, name, idx=-1):
+        """C ``esl_event_get_header_idx``: a str or None."""
+        if name is None:
+            return None
+        i = self.find(name)
+        if i < 0:
+            return self.body if name == "_body" else None
+        if idx > -1:
+            value = self.values[i]
+            if type(value) is _Array and idx < len(value):
+                return value[idx]
+            return None
+        return self.scalar(i)
+
+    # -- changing ------------------------------------------------------------------------
+
+    def _decode_all(self):
+        self.values = [decode_value(v) if type(v) is str and "%" in v else v
+                       for v in self.values]
+        self.encoded = False
+
+    def _append(self, name, value):
+        self.names.append(name)
+        self.values.append(value)
+        if self.lnames is not None:
+            self.lnames.append(_lower(name))
+        # A cursor past the end stays there (C: hp is NULL), so no cursor moves.
+
+    def _insert_front(self, name, value):
+        self.names.insert(0, name)
+        self.values.insert(0, value)
+        if self.lnames is not None:
+            self.lnames.insert(0, _lower(name))
+        if self.cursors:
+            for cursor in self.cursors:
+                if cursor.idx is not None:
+                    cursor.idx += 1
+
+    def delete(self, name):
+        """Delete every header named ``name`` (case-insensitive). C ``esl_event_del_header``."""
+        if self.find(name) < 0:
+            return
+        target = _lower(name)
+        keep = [i for i, n in enumerate(self.lnames) if n != target]
+        if self.cursors:
+            for cursor in self.cursors:
+                if cursor.idx is not None:
+                    # A cursor on a deleted header moves on to the next kept one.
+                    new = sum(1 for i in keep if i < cursor.idx)
+                    cursor.idx = new if new < len(keep) else None
+        self.names = [self.names[i] for i in keep]
+        self.values = [self.values[i] for i in keep]
+        self.lnames = [self.lnames[i] for i in keep]
+
+    def add(self, stack, name, data):
+        """C ``esl_event_base_add_header`` with a non-None ``data``; quirks included."""
+        if self.encoded:
+            self._decode_all()
+        if name == "_body":
+            self.body = data
+        indexed = False
+        if "[" in name:
+            pos = name.index("[")
+            index = _atoi(name[pos + 1:])
+            name = name[:pos]
+            indexed = True
+        i = -1          # index of the existing header this call works on
+        new = None      # a header created here: [name, value-or-_Array]
+        exists = False
+        if indexed or stack:
+            i = self.find(name)
+            if i < 0 and indexed:
+                new = _Array()
+            if i >= 0 or new is not None:
+                if indexed:
+                    if not 0 <= index <= 4000:
+                        return
+                    arr = new if new is not None else self.values[i]
+                    if type(arr) is not _Array:
+                        # A plain value is dropped: the array starts empty.
+                        arr = self.values[i] = _Array()
+                        self.arrays = True
+                    elif index < len(arr):
+                        arr[index] = data       # no redraw: the scalar value keeps its text
+                        return
+                    arr.extend([""] * (index - len(arr)))
+                    arr.append(data)
+                    arr.redraw()
+                    if new is None:
+                        return
+                    self.arrays = True
+                    self._insert(stack, name, new)
+                    return
+                exists = True
+                stack &= ~TOP           # PUSH/UNSHIFT -> PUSH, TOP -> BOTTOM (overwrite)
+        if not exists:
+            if not data:
+                self.delete(name)
+                return
+            if "ARRAY::" in data:
+                self.add_array(name, data)
+                return
+        if stack:
+            if exists:
+                value = self.values[i]
+                if type(value) is not _Array:
+                    value = self.values[i] = _Array((value,))
+            else:
+                value = _Array()
+            self.arrays = True
+            if stack & PUSH:
+                value.append(data)
+            else:                       # TOP on a new header
+                value.insert(0, data)
+            value.redraw()
+            if not exists:
+                self._insert(stack, name, value)
+        elif exists:
+            value = self.values[i]
+            if type(value) is _Array:
+                value.value = data      # elements stay, only the scalar changes
+            else:
+                self.values[i] = data
+        else:
+            self._append(name, data)
+
+    def _insert(self, stack, name, value):
+        if stack & TOP:
+            self._insert_front(name, value)
+        else:
+            self._append(name, value)
+
+    def add_array(self, name, data):
+        """C ``esl_event_add_array``: push the ``|:``-separated pieces after byte 7 of ``data``."""
+        if data.isascii():
+            if len(data) < 8:
+                return
+            pieces = data[7:].split("|:")
+        else:
+            raw = _cbytes(data)
+            if len(raw) < 8:
+                return
+            pieces = [p.decode("utf-8", "surrogateescape") for p in raw[7:].split(b"|:")]
+        for piece in pieces:
+            self.add(PUSH, name, piece)
+
+    # -- copies and output ---------------------------------------------------------------
+
+    def copy(self):
+        """C ``esl_event_dup``: re-adds every header, so arrays and ``_body`` re-apply rules."""
+        new = _Event(self.etype)
+        if self.subclass is None and not self.arrays and "_body" not in self.names:
+            # Nothing can change on re-adding: copy the lists as they are.
+            new.names = self.names[:]
+            new.values = self.values[:]
+            if self.lnames is not None:
+                new.lnames = self.lnames[:]
+            new.encoded = self.encoded
+        else:
+            if self.encoded:
+                self._decode_all()
+            if self.subclass is not None:
+                new.subclass = self.subclass
+                new.add(BOTTOM, "Event-Subclass", self.subclass)
+            for name, value in zip(self.names, self.values):
+                if self.subclass is not None and name == "Event-Subclass":
+                    continue
+                if type(value) is _Array:
+                    for element in value:
+                        new.add(PUSH, name, element)
+                else:
+                    new.add(BOTTOM, name, value)
+        if self.body is not None:
+            new.body = self.body
+        return new
+
+    def plain(self, encode):
+        """C ``esl_event_serialize``: the plain text, URL-encoded or raw."""
+        out = []
+        encoded = self.encoded
+        for i, (name, value) in enumerate(zip(self.names, self.values)):
+            if type(value) is _Array:
+                text = value.value
+            elif encoded and "%" in value:
+                text = decode_value(value)
+            else:
+                text = value
+            if encode:
+                text = encode_value(text)
+                if len(text) >= 1534:
+                    text = _cut_encoded(text, self._encode_len(i) - 1)
+            elif type(value) is _Array and len(text) >= 1535 // 4:
+                limit = self._encode_len(i) - 1
+                raw = _cbytes(text)
+                if len(raw) > limit:
+                    text = raw[:limit].decode("utf-8", "surrogateescape")
+            out.append("%s: %s\n" % (name, text or "_undef_"))
+        body = self.body
+        if body:
+            out.append("Content-Length: %d\n\n%s" % (_clen(body), body))
+        else:
+            out.append("\n")
+        return "".join(out)
+
+    def _encode_len(self, upto):
+        """Size of C serialize's scratch buffer when header ``upto`` is written."""
+        size = 1536
+        for value in self.values[:upto + 1]:
+            if type(value) is _Array:
+                need = sum(3 * _clen(e) + 1 for e in value)
+            else:
+                if self.encoded and "%" in value:
+                    value = decode_value(value)
+                need = 3 * _clen(value) + 1
+            size = max(size, need)
+        return size
+
+    def json(self):
+        """C ``esl_event_serialize_json``: cJSON's formatted print."""
+        members = []
+        for i, name in enumerate(self.names):
+            value = self.values[i]
+            if type(value) is _Array:
+                text = "[" + ", ".join(_json_str(e) for e in value) + "]"
+            else:
+                text = _json_str(self.scalar(i))
+            members.append("\t%s:\t%s" % (_json_str(name), text))
+        if self.body is not None:
+            members.append('\t"Content-Length":\t"%d"' % _clen(self.body))
+            members.append('\t"_body":\t' + _json_str(self.body))
+        if not members:
+            return "{\n}"
+        return "{\n" + ",\n".join(members) + "\n}"
+
+
+def _cut_encoded(text, limit):
+    """Cut URL-encoded ``text`` as ``esl_url_encode`` does in a buffer of ``limit + 1`` bytes."""
+    x = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        if x >= limit:
+            break
+        if text[i] == "%":
+            if x + 3 >= limit:
+                break
+            x += 3
+            i += 3
+        else:
+            x += 1
+            i += 1
+    return text[:i]
+
+
+_ATOI = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]*)")
+
+
+def _atoi(text):
+    """C ``atoi``: leading whitespace, a sign, digits; 0 if none (wraps like a C int)."""
+    digits = _ATOI.match(text).group(1)
+    if digits in ("", "+", "-"):
+        return 0
+    value = int(digits)
+    return (value + 2 ** 31) % 2 ** 32 - 2 ** 31
+
+
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n",
+                 "\r": "\\r", "\t": "\\t"}
+for _code in range(32):
+    _JSON_ESCAPES.setdefault(chr(_code), "\\u%04x" % _code)
+_JSON_SPECIAL = re.compile(r'["\\\x00-\x1f]')
+
+
+def _json_str(text):
+    """cJSON ``print_string_ptr``: escapes quote, backslash and bytes below 0x20 only."""
+    if _JSON_SPECIAL.search(text):
+        text = _JSON_SPECIAL.sub(lambda m: _JSON_ESCAPES[m.group()], text)
+    return '"' + text + '"'
+
+
+# --------------------------------------------------------------------------------------------
+# JSON events (cJSON 1.7.12 parsing, C esl_event_create_json)
+
+class _JObject(list):
+    """A parsed JSON object: its (key, value) members in order, duplicates kept."""
+    __slots__ = ()
+
+
+class _JOther:
+    """A parsed JSON number, true, false or null (ignored by the event builder)."""
+    __slots__ = ()
+
+
+_JOTHER = _JOther()
+
+
+def _reject(_text):
+    raise ValueError("not accepted by cJSON")
+
+
+def _json_number(text):
+    if len(text) > 63:
+        raise ValueError("cJSON reads at most 63 number characters")
+    return _JOTHER
+
+
+# The json module agrees with cJSON on every text it accepts, once these are excluded: NaN and
+# Infinity, numbers longer than cJSON's 63-character buffer, \u escapes of surrogates (cJSON
+# checks pairs), and nesting deeper than cJSON's limit (checked by counting brackets).
+_FAST_JSON = JSONDecoder(object_pairs_hook=_JObject, parse_float=_json_number,
+                         parse_int=_json_number, parse_constant=_reject, strict=False)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def parse_json(text):
+    """Parse ``text`` as cJSON 1.7.12 ``cJSON_Parse`` would; return the root value or None.
+
+    Values come back as str (cut at NUL, as C strings are), list (arrays), :class:`_JObject`
+    (objects) or ``_JOTHER``. Leading whitespace is any character up to 0x20; garbage after the
+    value is ignored; a UTF-8 BOM at the start is skipped.
+    """
+    if "\0" in text:
+        text = cut_nul(text)
+    pos = 0
+    if text.startswith("\ufeff") and _clen(text) >= 4:
+        pos = 1
+    while pos < len(text) and text[pos] <= " ":
+        pos += 1
+    if (not _SURROGATE_ESCAPE.search(text)
+            and text.count("[") + text.count("{") <= 1000):
+        try:
+            value, _end = _FAST_JSON.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return _cstrings(value)
+    return _CJSONParser(text).parse(pos)
+
+
+def _cstrings(value, depth=0):
+    """Cut the strings an event can use (members, array items) at NUL, as C strings are."""
+    if type(value) is str:
+        return cut_nul(value) if "\0" in value else value
+    if depth < 2:
+        if type(value) is _JObject:
+            return _JObject((cut_nul(k) if "\0" in k else k, _cstrings(v, depth + 1))
+                            for k, v in value)
+        if type(value) is list:
+            return [_cstrings(v, depth + 1) for v in value]
+    return value
+
+
+class _CJSONParser:
+    """The cJSON 1.7.12 parser, step by step, for texts the json module does not settle."""
+
+    _NUMBER_CHARS = re.compile(r"[0-9+\-eE.]{0,63}")
+    _STRTOD = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+
+    def __init__(self, text):
+        self.s = text + "\0"        # the C buffer: length includes the terminating NUL
+        self.n = len(self.s)
+
+    def skip(self, pos):
+        s, n = self.s, self.n
+        while pos < n and s[pos] <= " ":
+            pos += 1
+        return n - 1 if pos == n else pos
+
+    def parse(self, pos):
+        """Return the root value, or None on a parse error."""
+        s = self.s
+        stack = []          # [container, kind, key]
+        depth = 0
+        while True:
+            # A value starts at pos.
+            ch = s[pos]
+            if ch == "[" or ch == "{":
+                if depth >= 1000:
+                    return None
+                depth += 1
+                pos = self.skip(pos + 1)
+                closing = "]" if ch == "[" else "}"
+                if s[pos] == closing:
+                    depth -= 1
+                    value = [] if ch == "[" else _JObject()
+                    pos += 1
+                else:
+                    if ch == "[":
+                        stack.append([[], "[", None])
+                    else:
+                        frame = [_JObject(), "{", None]
+                        pos = self.member_key(pos, frame)
+                        if pos is None:
+                            return None
+                        stack.append(frame)
+                    continue
+            elif s.startswith("null", pos) or s.startswith("true", pos):
+                value, pos = _JOTHER, pos + 4
+            elif s.startswith("false", pos):
+                value, pos = _JOTHER, pos + 5
+            elif ch == '"':
+                result = self.string(pos)
+                if result is None:
+                    return None
+                value, pos = result
+            elif ch == "-" or "0" <= ch <= "9":
+                chunk = self._NUMBER_CHARS.match(s, pos).group()
+                number = self._STRTOD.match(chunk)
+                if not number:
+                    return None
+                value, pos = _JOTHER, pos + number.end()
+            else:
+                return None
+            # A value ended: attach it to its container, then expect ',' or the closing char.
+            while True:
+                if not stack:
+                    return value
+                frame = stack[-1]
+                container, kind, key = frame
+                container.append(value if kind == "[" else (key, value))
+                pos = self.skip(pos)
+                if s[pos] == ",":
+                    pos = self.skip(pos + 1)
+                    if kind == "{":
+                        pos = self.member_key(pos, frame)
+                        if pos is None:
+                            return None
+                    break
+                if s[pos] != ("]" if kind == "[" else "}"):
+                    return None
+                pos += 1
+                depth -= 1
+                stack.pop()
+                value = container
+
+    def member_key(self, pos, frame):
+        """Parse ``"key" :`` at pos into frame; return the position of the value or None."""
+        result = self.string(pos)
+        if result is None:
+            return None
+        frame[2], pos = result
+        pos = self.skip(pos)
+        if self.s[pos] != ":":
+            return None
+        return self.skip(pos + 1)
+
+    def string(self, pos):
+        """cJSON ``parse_string``: (str cut at NUL, position after the quote) or None."""
+        s, n = self.s, self.n
+        if s[pos] != '"':
+            return None
+        end = pos + 1
+        while end < n and s[end] != '"':
+            if s[end] == "\\":
+                if end + 1 >= n:
+                    return None
+                end += 1
+            end += 1
+        if end >= n:
+            return None
+        out = []
+        i = pos + 1
+        while i < end:
+            ch = s[i]
+            if ch != "\\":
+                out.append(ch)
+                i += 1
+                continue
+            esc = s[i + 1]
+            if esc in 'bfnrt"\\/':
+                out.append({"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(esc, esc))
+                i += 2
+            elif esc == "u":
+                if end - i < 6:
+                    return None
+                first = self.hex4(i + 2)
+                if 0xDC00 <= first <= 0xDFFF:
+                    return None
+                if 0xD800 <= first <= 0xDBFF:
+                    if end - (i + 6) < 6 or s[i + 6] != "\\" or s[i + 7] != "u":
+                        return None
+                    second = self.hex4(i + 8)
+                    if not 0xDC00 <= second <= 0xDFFF:
+                        return None
+                    out.append(chr(0x10000 + (((first & 0x3FF) << 10) | (second & 0x3FF))))
+                    i += 12
+                else:
+                    out.append(chr(first))
+                    i += 6
+            else:
+                return None
+        text = "".join(out)
+        return (cut_nul(text) if "\0" in text else text), end + 1
+
+    def hex4(self, pos):
+        """cJSON ``parse_hex4``: the value of 4 hex digits, 0 if any is not a hex digit."""
+        digits = self.s[pos:pos + 4]
+        return int(digits, 16) if self._HEX4.fullmatch(digits) else 0
+
+
+def _printf_body(fmt):
+    """The JSON ``_body`` value used as a printf format with the arguments ``("%s", "")``.
+
+    ``%%`` -> ``%``; the first ``%s`` -> ``%s``; the second ``%s`` -> nothing.
+    Difference: any other ``%`` sequence (undefined behaviour in C) is copied literally.
+    """
+    if "%" not in fmt:
+        return fmt
+    args = ["%s", ""]
+    return re.sub(r"%[%s]", lambda m: "%" if m.group() == "%%" else (args.pop(0) if args
+                                                                      else m.group()), fmt)
+
+
+def _event_from_json(text):
+    """C ``esl_event_create_json``: an _Event, or None if the text does not parse."""
+    root = parse_json(text)
+    if root is None:
+        return None
+    ev = _Event()           # created as CLONE: no headers, type CUSTOM
+    if type(root) is not _JObject:
+        return ev
+    for name, value in root:
+        if type(value) is str:
+            lname = _lower(name)
+            if lname == "_body":
+                ev.body = _printf_body(value)
+                continue
+            if lname == "event-name":
+                ev.delete("event-name")
+                etype = name_event(value)
+                if etype is not None:
+                    ev.etype = etype
+            ev.add(BOTTOM, name, value)
+        elif type(value) is list:
+            for item in value:
+                if type(item) is str:
+                    ev.add(PUSH, name, item)
+    return ev
+
+
+# --------------------------------------------------------------------------------------------
+# Received events
+
+# Received text whose values may change structure once decoded ('[' names, _body, ARRAY::,
+# values decoding to empty) takes the exact slow path; this finds every such case (and more).
+_RISKY = re.compile(r"\[|_body|ARRAY|%(?:[\s+\-]|41|52|59)|:[ \t]*%0")
+
+
+def _received_header(ev, name, raw, inner):
+    value = decode_value(raw)
+    if inner and _lower(name) == "event-name":
+        ev.delete("event-name")
+        etype = name_event(value)
+        if etype is not None:
+            ev.etype = etype
+    if value.startswith("ARRAY::"):
+        ev.add_array(name, value)
+    else:
+        ev.add(BOTTOM, name, value)
+
+
+def _log_headers(pairs, what):
+    for name, raw in pairs:
+        log.emit(log.DEBUG, "esl.c", 1315 if what == "HEADER" else 1448, "esl_recv_event",
+                 "RECV %s [%s] = [%s]\n" % (what, name, decode_value(raw)))
+
+
+def socket_data_event(header_block, body):
+    """The outer packet as an _Event (see ``ESLevent._socket_data``)."""
+    pairs = split_outer(header_block)
+    if log.level >= log.DEBUG:
+        _log_headers(pairs, "HEADER")
+    ev = _Event(SOCKET_DATA)
+    names = values = ()
+    if pairs:
+        names, values = zip(*pairs)
+    if "" not in values and not _RISKY.search(header_block):
+        ev.names = ["Event-Name", *names]
+        ev.values = ["SOCKET_DATA", *values]
+        ev.encoded = True
+    else:
+        ev.names.append("Event-Name")
+        ev.values.append("SOCKET_DATA")
+        for name, raw in pairs:
+            _received_header(ev, name, raw, False)
+    if body is not None:
+        ev.body = cut_nul(body)
+    return ev
+
+
+def plain_event(text):
+    """The inner event of a ``text/event-plain`` body as an _Event."""
+    pairs, rest, head = split_inner(text)
+    if log.level >= log.DEBUG:
+        _log_headers(pairs, "INNER HEADER")
+    ev = _Event(CUSTOM)
+    if head is not None and pairs and not _RISKY.search(head):
+        names, values = map(list, zip(*pairs))
+        lnames = head.lower() if head.isascii() else _lower(head)
+        lnames = _NAMES_ONLY.findall(lnames)
+        if "" not in values and lnames.count("event-name") <= 1:
+            ev.names, ev.values, ev.lnames, ev.encoded = names, values, lnames, True
+            if "event-name" in lnames:
+                etype = name_event(decode_value(values[lnames.index("event-name")]))
+                if etype is not None:
+                    ev.etype = etype
+            pairs = ()
+    for name, raw in pairs:
+        _received_header(ev, name, raw, True)
+    if ev.find("content-length") >= 0:
+        ev.body = rest
+    if log.level >= log.DEBUG:
+        log.emit(log.DEBUG, "esl.c", 1478, "esl_recv_event",
+                 "RECV EVENT\n%s\n" % ev.plain(False))
+    return ev
+
+
+# The names of a head that split_inner() cut in its fast form (same lines, names only).
+_NAMES_ONLY = re.compile(r"([^:\n]*):[^\n]*\n")
+
+
+# --------------------------------------------------------------------------------------------
+# The SWIG proxy
+
+class _SwigThis:
+    """Stands in for the ``SwigPyObject`` in ``obj.this``."""
+    __slots__ = ("_owner", "_type", "_own")
+
+    def __init__(self, owner, ctype):
+        self._owner = weakref.ref(owner)
+        self._type = ctype
+        self._own = True
+
+    def __repr__(self):
+        owner = self._owner()
+        return "<Swig Object of type '%s' at 0x%x>" % (self._type, id(owner) if owner else 0)
+
+    def __int__(self):
+        owner = self._owner()
+        return id(owner) if owner else 0
+
+    def own(self, *value):
+        """With no argument return the ownership flag; with one, set it and return the old."""
+        old = self._own
+        if value:
+            self._own = bool(value[0])
+        return old
+
+    def acquire(self):
+        self._own = True
+
+    def disown(self):
+        self._own = False
+
+    def append(self, _other):
+        pass
+
+
+_new = object.__new__
+
+
+class ESLevent:
+    """An ESL event (a wrapper around a C ``esl_event_t``, or a null event).
+
+    Constructors (first match wins):
+
+    * ``ESLevent(handle, own=0)`` -- wrap ``handle`` (another object's ``.event``, or None)
+      without copying; ``own`` becomes ``mine``.
+    * ``ESLevent(other)`` -- take over ``other``'s event; ``other`` becomes a null event.
+    * ``ESLevent(type, subclass=None)`` -- a new event of that type name (unknown -> MESSAGE);
+      ``ESLevent("json", text)`` builds the event from JSON text (null event if invalid).
+    """
+    __module__ = "ESL"
+    __slots__ = ("_ev", "_mine", "_ser", "_cur", "__dict__", "__weakref__")
+
+    def __init__(self, *args):
+        ev, mine = _construct(args)
+        try:
+            self._ev
+        except AttributeError:
+            self._ev = ev
+            self._mine = mine
+            self._ser = None
+            self._cur = None
+        # else: SWIG appends the new C object to ``this`` and keeps using the first one.
+
+    __del__ = lambda self: None     # as in the SWIG proxy
+
+    def __getattr__(self, name):
+        if name == "this":
+            if "this" not in self.__dict__:
+                try:
+                    self._ev
+                except AttributeError:
+                    raise AttributeError(name) from None
+                self.__dict__["this"] = _SwigThis(self, "ESLevent *")
+            return self.__dict__["this"]
+        # master's proxy: the message is just the name
+        raise AttributeError(name)
+
+    def __repr__(self):
+        try:
+            strthis = "proxy of " + repr(self.this)
+        except Exception:
+            strthis = ""
+        return "<%s.%s; %s >" % (self.__class__.__module__, self.__class__.__name__, strthis)
+
+    # -- attributes --------------------------------------------------------------------
+
+    @property
+    def event(self):
+        """The opaque handle of the wrapped event (shareable via ``ESLevent(handle)``), or None."""
+        return self._ev
+
+    @event.setter
+    def event(self, handle):
+        if handle is not None and type(handle) is not _Event:
+            raise TypeError("in method 'ESLevent_event_set', argument 2 of type 'esl_event_t *'")
+        self._ev = handle
+
+    @property
+    def serialized_string(self):
+        """The last ``serialize()`` result (str), or None."""
+        return self._ser
+
+    @serialized_string.setter
+    def serialized_string(self, value):
+        if value is not None and not _is_cstr(value):
+            raise TypeError("in method 'ESLevent_serialized_string_set', "
+                            "argument 2 of type 'char *'")
+        self._ser = cut_nul(value) if value else value
+
+    @property
+    def mine(self):
+        """1 if this object would free its event in C, else 0 (int)."""
+        return self._mine
+
+    @mine.setter
+    def mine(self, value):
+        self._mine = cint_arg(value, "ESLevent_mine_set", 2)
+
+    @property
+    def thisown(self):
+        """SWIG's ownership flag of this proxy (bool)."""
+        return self.this.own()
+
+    @thisown.setter
+    def thisown(self, value):
+        self.this.own(value)
+
+    # -- methods -----------------------------------------------------------------------
+
+    def serialize(self, format=None):
+        """Return the event as text: plain (URL-encoded values) or, for ``"json"`` (any case),
+        cJSON's pretty print. Also stored in ``serialized_string``. Null event -> ``''``."""
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_serialize") from None
+        format = cstr_arg(format, "ESLevent_serialize", 2)
+        self._ser = None
+        if ev is None:
+            return ""
+        if format is not None and _lower(format) == "json":
+            text = ev.json()
+        else:
+            text = ev.plain(True)
+        self._ser = text
+        return text
+
+    def setPriority(self, *args):
+        """Set the ``priority`` header to ``NORMAL`` (inserted at the front if missing).
+
+        Returns True; False on a null event. Any argument raises (the enum is not wrapped).
+        """
+        if len(args) > 1:
+            raise arity_error("ESLevent_setPriority", len(args) + 1, 1, 2)
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_setPriority") from None
+        if args:
+            if args[0] is None:
+                raise ValueError("invalid null reference in method 'ESLevent_setPriority', "
+                                 "argument 2 of type 'esl_priority_t'")
+            raise TypeError("in method 'ESLevent_setPriority', argument 2 of type "
+                            "'esl_priority_t'")
+        if ev is None:
+            _log_null("setPriority")
+            return False
+        ev.add(TOP, "priority", "NORMAL")
+        return True
+
+    def getHeader(self, *args):
+        """Return the value of the first header named ``header_name`` (case-insensitive).
+
+        ``getHeader(name, idx)`` with ``idx >= 0`` returns element ``idx`` of an array header
+        (None for a plain header or an index out of range). ``"_body"`` gives the body if no
+        header has that name. Returns None if there is no such header or no event.
+        """
+        n = len(args)
+        if n != 1 and n != 2:
+            raise arity_error("ESLevent_getHeader", n + 1, 2, 3)
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_getHeader") from None
+        name = args[0]
+        if type(name) is not str or not name.isascii() or "\0" in name:
+            name = cstr_arg(name, "ESLevent_getHeader", 2)
+        idx = cint_arg(args[1], "ESLevent_getHeader", 3) if n == 2 else -1
+        if ev is None:
+            _log_null("getHeader")
+            return None
+        return ev.get(name, idx)
+
+    def getBody(self):
+        """Return the body (str) or None."""
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_getBody") from None
+        if ev is None:
+            _log_null("getBody")
+            return None
+        return ev.body
+
+    def getType(self):
+        """Return the type's table name (e.g. ``'CHANNEL_CREATE'``); ``'invalid'`` if no event."""
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_getType") from None
+        if ev is None:
+            _log_null("getType")
+            return "invalid"
+        return EVENT_NAMES[ev.etype]
+
+    def addBody(self, *args):
+        """Replace the body with ``value`` (None gives ``"(null)"``). True; False if no event."""
+        if len(args) != 1:
+            raise arity_error("ESLevent_addBody", len(args) + 1, 2, 2)
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_addBody") from None
+        value = cstr_arg(args[0], "ESLevent_addBody", 2)
+        if ev is None:
+            _log_null("addBody")
+            return False
+        ev.body = "(null)" if value is None else value     # C printf("%s", NULL)
+        return True
+
+    def _add(self, args, stack, method):
+        wrapper = "ESLevent_" + method
+        if len(args) != 2:
+            raise arity_error(wrapper, len(args) + 1, 3, 3)
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error(wrapper) from None
+        name = cstr_arg(args[0], wrapper, 2)
+        value = cstr_arg(args[1], wrapper, 3)
+        if ev is None:
+            _log_null(method)
+            return False
+        if value is None:
+            return False
+        if name is None:
+            # Difference: the C library dereferences the NULL name (segfault).
+            raise TypeError("in method '%s', argument 2 of type 'char const *'" % wrapper)
+        ev.add(stack, name, value)
+        return True
+
+    def addHeader(self, *args):
+        """Append a header (``""`` deletes, ``ARRAY::`` values and ``name[i]`` make arrays).
+
+        Returns True; False if the value is None or there is no event.
+        """
+        return self._add(args, BOTTOM, "addHeader")
+
+    def pushHeader(self, *args):
+        """Append ``value`` to the array header ``name`` (created at the end if missing).
+
+        Returns True; False if the value is None or there is no event.
+        """
+        return self._add(args, PUSH, "pushHeader")
+
+    def unshiftHeader(self, *args):
+        """As ``pushHeader`` (the value is appended too), but a new header goes to the front.
+
+        Returns True; False if the value is None or there is no event.
+        """
+        return self._add(args, UNSHIFT, "unshiftHeader")
+
+    def delHeader(self, *args):
+        """Delete every header named ``name`` (case-insensitive). True even if none matched;
+        False if there is no event."""
+        if len(args) != 1:
+            raise arity_error("ESLevent_delHeader", len(args) + 1, 2, 2)
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_delHeader") from None
+        name = cstr_arg(args[0], "ESLevent_delHeader", 2)
+        if ev is None:
+            _log_null("delHeader")
+            return False
+        if name is None:
+            if not ev.names:
+                return True
+            # Difference: the C library dereferences the NULL name (segfault).
+            raise TypeError("in method 'ESLevent_delHeader', argument 2 of type 'char const *'")
+        if ev.encoded:
+            ev._decode_all()
+        ev.delete(name)
+        return True
+
+    def firstHeader(self):
+        """Start iterating: return the first header's name, or None if there is none."""
+        try:
+            ev = self._ev
+        except AttributeError:
+            raise _self_error("ESLevent_firstHeader") from None
+        if ev is not None:
+            cursor = self._cur
+            if cursor is None or cursor.ev is not ev:
+                cursor = self._cur = _Cursor(ev, None)
+                if ev.cursors is None:
+                    ev.cursors = weakref.WeakSet()
+                ev.cursors.add(cursor)
+            cursor.idx = 0 if ev.names else None
+        return self.nextHeader()
+
+    def nextHeader(self):
+        """Return the next header's name, or None at the end (and afterwards)."""
+        try:
+            cursor = self._cur
+        except AttributeError:
+            raise _self_error("ESLevent_nextHeader") from None
+        if cursor is None or cursor.idx is None:
+            return None
+        names = cursor.ev.names
+        idx = cursor.idx
+        cursor.idx = idx + 1 if idx + 1 < len(names) else None
+        return names[idx]
+
+    # -- internal API for the connection -------------------------------------------------
+
+    @classmethod
+    def _wrap(cls, ev, mine=1):
+        """A new owning proxy around the _Event ``ev`` (or a null event for None)."""
+        obj = _new(cls)
+        obj._ev = ev
+        obj._mine = mine
+        obj._ser = None
+        obj._cur = None
+        return obj
+
+    @classmethod
+    def _socket_data(cls, header_block, body):
+        """The event for a received packet (type SOCKET_DATA, first header
+        ``Event-Name: SOCKET_DATA``, then the received headers, URL-decoded, with the C add
+        rules). ``header_block`` is the header text up to and including its blank line; it is
+        cut at a NUL. ``body`` (cut at NUL) replaces the body unless it is None. Logs the
+        ``RECV HEADER`` DEBUG lines."""
+        return cls._wrap(socket_data_event(header_block, body))
+
+    @classmethod
+    def _from_plain(cls, body_text):
+        """The inner event of a ``text/event-plain`` body (API.md 5.10.1): type from
+        ``Event-Name`` (CUSTOM if missing or unknown). Logs ``RECV INNER HEADER`` and
+        ``RECV EVENT`` DEBUG lines."""
+        return cls._wrap(plain_event(body_text))
+
+    @classmethod
+    def _from_json(cls, text):
+        """The inner event of a ``text/event-json`` body, or None if the JSON is invalid."""
+        ev = _event_from_json(text)
+        return None if ev is None else cls._wrap(ev)
+
+    @classmethod
+    def _server_disconnected(cls):
+        """A fresh ``ESLevent("server_disconnected")``."""
+        ev = _Event(SERVER_DISCONNECTED)
+        ev.names.append("Event-Name")
+        ev.values.append("SERVER_DISCONNECTED")
+        return cls._wrap(ev)
+
+    def _copy(self):
+        """A new owning ESLevent holding a copy (C ``esl_event_dup``); None for a null event."""
+        ev = self._ev
+        return None if ev is None else self._wrap(ev.copy())
+
+    def _serialize_raw(self):
+        """Plain serialization without URL-encoding (sendevent/sendmsg, DEBUG lines);
+        ``''`` for a null event. Does not touch ``serialized_string``."""
+        ev = self._ev
+        return "" if ev is None else ev.plain(False)
+
+    def _type_name(self):
+        """The canonical type name for ``sendevent`` (CLONE -> CUSTOM); None if null."""
+        ev = self._ev
+        if ev is None:
+            return None
+        return "CUSTOM" if ev.etype == CLONE else EVENT_NAMES[ev.etype]
+
+    def _is_null(self):
+        """True if this object holds no event."""
+        return self._ev is None
+
+    def _header(self, name):
+        """``getHeader(name)`` without argument checks or logging; None for a null event."""
+        ev = self._ev
+        return None if ev is None else ev.get(name)
+
+
+def _construct(args):
+    """SWIG's ``new_ESLevent`` overload dispatch: return ``(event or None, mine)``."""
+    n = len(args)
+    if n == 1 or n == 2:
+        first = args[0]
+        # (1) ESLevent(esl_event_t *, int own = 0)
+        if first is None or type(first) is _Event:
+            if n == 1:
+                return first, 0
+            own = args[1]
+            if isinstance(own, int) and _INT_MIN <= own <= _INT_MAX:
+                return first, int(own)
+        # (2) ESLevent(ESLevent *): take over
+        if n == 1:
+            other = first
+            if type(other) is _SwigThis and other._type == "ESLevent *":
+                other = other._owner()
+            if isinstance(other, ESLevent):
+                try:
+                    ev, mine = other._ev, other._mine
+                except AttributeError:
+                    pass
+                else:
+                    other._ev = None
+                    other._mine = 0
+                    other._ser = None
+                    return ev, mine
+        # (3) ESLevent(const char *type, const char *subclass = NULL)
+        if _is_cstr(first) and (n == 1 or _is_cstr(args[1])):
+            type_name = cstr_arg(first, "new_ESLevent", 1)
+            subclass = cstr_arg(args[1], "new_ESLevent", 2) if n == 2 else None
+            if type_name is None:
+                # Difference: the C constructor dereferences the NULL type (segfault).
+                raise TypeError("in method 'new_ESLevent', argument 1 of type 'char const *'")
+            return _create(type_name, subclass), 1
+    for arg in args:
+        if isinstance(arg, str) and not _is_cstr(arg):
+            # Difference: master segfaults on lone surrogates; 1.4.18 raises this TypeError.
+            raise TypeError(_OVERLOAD_TEXT)
+    raise NotImplementedError(_OVERLOAD_TEXT)
+
+
+def _create(type_name, subclass):
+    """The ``(type, subclass)`` constructor's event, or None (null event)."""
+    if subclass and _lower(type_name) == "json":
+        return _event_from_json(subclass)
+    etype = name_event(type_name)
+    if etype is None:
+        etype = MESSAGE
+    if subclass and etype != CUSTOM:
+        log.emit(log.WARNING, "esl_oop.cpp", 310, "ESLevent",
+                 "Changing event type to custom because you specified a subclass name!\n")
+        etype = CUSTOM
+    if subclass is not None and etype not in (CUSTOM, CLONE):
+        log.emit(log.ERROR, "esl_oop.cpp", 315, "ESLevent", "Failed to create event!\n")
+        return None
+    ev = _Event()
+    if etype != CLONE:      # a CLONE event gets no Event-Name and stays type CUSTOM
+        ev.etype = etype
+        ev.names.append("Event-Name")
+        ev.values.append(EVENT_NAMES[etype])
+    if subclass is not None:
+        ev.subclass = subclass
+        ev.add(BOTTOM, "Event-Subclass", subclass)
+    return ev
