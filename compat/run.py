@@ -190,7 +190,8 @@ def show_diff(keys, ref, ours, limit=15):
         if k not in ref or k not in ours:
             continue
         if k == "stderr" and (_crash_line(ref) or _crash_line(ours)):
-            continue  # summarised above or below
+            out.append("    stderr: ref traceback: %s | ours traceback: %s" % (_crash_line(ref), _crash_line(ours)))
+            continue
         if shown == limit:
             out.append("    ... and %d more difference(s)" % (len(keys) - limit))
             break

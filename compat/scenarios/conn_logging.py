@@ -9,7 +9,7 @@ srv = Server([
     reply(F.API_UNKNOWN),
     reply(F.BGAPI_REPLY),
     send(F.BACKGROUND_JOB_PLAIN),
-    send(F.CUSTOM_JSON),
+    send(F.BACKGROUND_JOB_JSON),
     reply(F.SENDEVENT_REPLY),
     reply(F.SENDMSG_OK),
     send(F.LOG_DATA),
