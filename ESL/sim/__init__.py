@@ -24,18 +24,21 @@ class Simulator:
 
     ``host``/``port`` override the configuration's ``listen-ip``/``listen-port``; ``port=0``
     picks a free port (read it back from :attr:`port`). ``heartbeat_interval`` (seconds)
-    overrides ``event-heartbeat-interval``; ``auth_timeout`` the 25-second auth window.
+    overrides ``event-heartbeat-interval``; ``auth_timeout`` the 25-second auth window;
+    ``check_ip_interval`` the period of the scheduler's ``check_ip`` task (60 s), whose
+    RE_SCHEDULE event follows a HEARTBEAT whenever both fall due together.
     """
 
     def __init__(self, conf_dir: Optional[str] = None, host: Optional[str] = "127.0.0.1",
                  port: Optional[int] = 0, heartbeat_interval: Optional[float] = None,
-                 auth_timeout: float = 25.0, password: Optional[str] = None) -> None:
+                 auth_timeout: float = 25.0, password: Optional[str] = None,
+                 check_ip_interval: float = 60.0) -> None:
         self.config = Config.load(conf_dir)
         if password is not None:
             self.config.password = password
         self.host = host if host is not None else self.config.listen_ip
         self._want_port = port if port is not None else self.config.listen_port
-        self.switch = Switch(self.config, heartbeat_interval, auth_timeout)
+        self.switch = Switch(self.config, heartbeat_interval, auth_timeout, check_ip_interval)
         self.switch.sim = self
         self.switch.conf_dir = conf_dir
         self._server = None   # type: Optional[socket.socket]

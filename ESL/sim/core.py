@@ -51,7 +51,7 @@ class Switch:
     :meth:`api_sync`, :meth:`log`, listener registration."""
 
     def __init__(self, config: Config, heartbeat_interval: Optional[float] = None,
-                 auth_timeout: float = 25.0) -> None:
+                 auth_timeout: float = 25.0, check_ip_interval: float = 60.0) -> None:
         self.config = config
         self.core_uuid = new_uuid()
         self.hostname = socket.gethostname()
@@ -59,6 +59,7 @@ class Switch:
         self.heartbeat_interval = (config.heartbeat_interval if heartbeat_interval is None
                                    else heartbeat_interval)
         self.auth_timeout = auth_timeout
+        self.check_ip_interval = check_ip_interval
         self.loop = Loop()
         self._seq = itertools.count(1)
         self._lock = threading.RLock()
@@ -166,10 +167,14 @@ class Switch:
 
     # -- timers ----------------------------------------------------------------------------
     def _timers(self) -> Generator:
-        """HEARTBEAT every interval, then the scheduler's RE_SCHEDULE events (WIRE.md §7)."""
+        """HEARTBEAT every interval, then the scheduler's RE_SCHEDULE events (WIRE.md §7).
+
+        Like FreeSWITCH's scheduler: task 1 ``heartbeat`` and task 2 ``check_ip`` (every 60 s)
+        both run at start-up; each run is followed by a RE_SCHEDULE event.
+        """
         hb = float(self.heartbeat_interval)
         tasks = [[next(self._task_ids), "heartbeat", hb, 0.0],
-                 [next(self._task_ids), "check_ip", hb * 3, 0.0]]
+                 [next(self._task_ids), "check_ip", float(self.check_ip_interval), 0.0]]
         start = time.time()
         for task in tasks:
             task[3] = start + task[2]
