@@ -1,0 +1,580 @@
+"""``ESLconnection``: the blocking event-socket client, inbound and outbound.
+
+A thin front end over :mod:`ESL.protocol`: it moves bytes between a socket and the packet
+reader, and keeps the C library's handle state (queue of packets that arrived while a reply
+was awaited, last received event, outbound channel data, execute flags). One recursive lock
+per connection serialises each command/reply exchange, as the C library's handle mutex does.
+"""
+import os
+import select
+import socket
+import threading
+from collections import deque
+from typing import Deque, Optional
+
+from . import log as _log
+from .event import ESLevent
+from .protocol import commands
+from .protocol.framing import Packet, PacketReader, ProtocolError, split_header_block
+from .protocol.urlcode import decode_value
+
+__all__ = ["ESLconnection"]
+
+_INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
+_RECV_SIZE = 65536
+_REPLY_TYPES = ("api/response", "command/reply")
+
+_OVERLOAD_ERROR = (
+    "Wrong number or type of arguments for overloaded function 'new_ESLconnection'.\n"
+    "  Possible C/C++ prototypes are:\n"
+    "    ESLconnection::ESLconnection(char const *,int const,char const *,char const *)\n"
+    "    ESLconnection::ESLconnection(char const *,int const,char const *)\n"
+    "    ESLconnection::ESLconnection(char const *,char const *,char const *,char const *)\n"
+    "    ESLconnection::ESLconnection(char const *,char const *,char const *)\n"
+    "    ESLconnection::ESLconnection(int)\n"
+)
+
+
+def _is_cint(value) -> bool:
+    return isinstance(value, int) and _INT_MIN <= value <= _INT_MAX
+
+
+def _is_cstr(value) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _cstr(value, method: str, argno: int, allow_none: bool = True) -> Optional[str]:
+    """Check a ``const char *`` argument the way SWIG does; return it cut at the first NUL.
+
+    Difference: where the C binding crashes on NULL (``allow_none=False``) or on lone
+    surrogates, we raise the TypeError that SWIG raises for other wrong types.
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            pass
+        else:
+            nul = value.find("\0")
+            return value if nul < 0 else value[:nul]
+    raise TypeError("in method 'ESLconnection_%s', argument %d of type 'char const *'"
+                    % (method, argno))
+
+
+def _cint(value, method: str, argno: int) -> int:
+    if isinstance(value, int):
+        if _INT_MIN <= value <= _INT_MAX:
+            return int(value)
+        raise OverflowError("in method 'ESLconnection_%s', argument %d of type 'int'"
+                            % (method, argno))
+    raise TypeError("in method 'ESLconnection_%s', argument %d of type 'int'" % (method, argno))
+
+
+def _cevent(value, method: str) -> ESLevent:
+    if isinstance(value, ESLevent):
+        return value
+    # Difference: None crashes the C binding; we raise SWIG's TypeError for it too.
+    raise TypeError("in method 'ESLconnection_%s', argument 2 of type 'ESLevent *'" % method)
+
+
+def _debug(func: str, line: int, message: str) -> None:
+    _log.emit(7, "esl.c", line, func, message)
+
+
+class ESLconnection:
+    """A connection to FreeSWITCH's event socket, API-compatible with the SWIG binding.
+
+    Overloads (the first that matches wins):
+
+    * ``ESLconnection(fd)`` — outbound mode: adopt a connected socket descriptor (for
+      example ``self.request.fileno()`` in a ``socketserver`` handler), send ``connect`` and
+      keep the channel data for :meth:`getInfo`.
+    * ``ESLconnection(host, port, password)`` — inbound: connect and ``auth``.
+    * ``ESLconnection(host, port, user, password)`` — inbound with ``userauth user:password``.
+
+    ``port`` is an ``int`` or a ``str`` (read like C ``atoi``: ``"8021xyz"`` is 8021); the
+    effective TCP port is ``port % 65536`` as in the C library. The constructor never raises
+    for network failures: check :meth:`connected`. Wrong argument types raise ``TypeError``.
+
+    Ownership of an adopted descriptor: like the C library, :meth:`disconnect` and garbage
+    collection shut the connection down, so the peer sees it close. Difference: we work on a
+    duplicate of ``fd`` and never close the caller's descriptor, so the caller's socket object
+    stays valid (closing it is the caller's job, as ``socketserver`` does anyway), and a
+    descriptor that is not a socket (or ``-1``) is left untouched.
+    """
+
+    __module__ = "ESL"   # as the SWIG proxy class reports it
+
+    def __init__(self, *args) -> None:
+        self._sock: Optional[socket.socket] = None
+        self._fd = -1                    # what socketDescriptor() reports
+        self._connected = False
+        self._destroyed = False
+        self._reader = PacketReader()
+        self._queue: Deque[Packet] = deque()
+        self._last: Optional[Packet] = None        # last packet taken by the receive path
+        self._last_inner: Optional[str] = None     # its inner-event kind, if it had one
+        self._info: Optional[Packet] = None        # outbound: the reply to "connect"
+        self._async_execute = 0
+        self._event_lock = 0
+        self._lock = threading.RLock()             # one command/reply exchange at a time
+        self._wlock = threading.Lock()             # whole commands never interleave
+
+        n = len(args)
+        if n == 1 and _is_cint(args[0]):
+            self._adopt(int(args[0]))
+        elif n in (3, 4) and _is_cstr(args[0]) and all(_is_cstr(a) for a in args[2:]) and (
+                _is_cint(args[1]) or _is_cstr(args[1])):
+            host, port = args[0], args[1]
+            user, password = (None, args[2]) if n == 3 else (args[2], args[3])
+            self._connect_inbound(host, port, user, password)
+        else:
+            prefix = ""
+            if n > 4:
+                prefix = ("new_ESLconnection expected at most 4 arguments, got %d\n"
+                          "Additional information:\n" % n)
+            raise TypeError(prefix + _OVERLOAD_ERROR)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def _connect_inbound(self, host, port, user, password) -> None:
+        if port is None or host is None:
+            # Difference: the C library leaves a zeroed handle whose later disconnect closes
+            # fd 0 (stdin); we just stay disconnected.
+            return
+        if isinstance(port, str):
+            port = commands.atoi(_cstr(port, "ESLconnection", 2))
+        port &= 0xFFFF   # the C port type is 16 bits wide
+        host = _cstr(host, "ESLconnection", 1)
+        try:
+            family, kind, proto, _, addr = socket.getaddrinfo(
+                host, port, 0, socket.SOCK_STREAM)[0]   # only the first address, as in C
+            sock = socket.socket(family, kind, proto)
+        except (OSError, UnicodeError):
+            return
+        try:
+            sock.connect(addr)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            sock.close()
+            return
+        self._sock = sock
+        self._fd = sock.fileno()
+        self._connected = True
+        greeting = self._recv_event_path()
+        if greeting is None or (greeting.content_type or "").lower() != "auth/request":
+            self._disconnect()
+            return
+        if not self._send(commands.auth(user, password)):
+            self._disconnect()
+            return
+        reply = self._recv_event_path()
+        if reply is None or (reply.header("Reply-Text") or "").lower() != "+ok accepted":
+            # Master's behaviour: close at once (1.4.18 keeps the socket until GC).
+            self._disconnect()
+
+    def _adopt(self, fd: int) -> None:
+        if fd < 0:
+            return
+        try:
+            dup = os.dup(fd)
+        except OSError:
+            return   # not an open descriptor
+        try:
+            sock = socket.socket(fileno=dup)
+        except OSError:
+            os.close(dup)   # not a socket: nothing adopted, the caller's fd untouched
+            return
+        self._sock = sock
+        self._fd = fd
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        self._connected = True
+        with self._lock:
+            reply = self._exchange(commands.connect())
+        if reply is None:
+            self._disconnect()
+            return
+        self._info = reply
+
+    # -- I/O primitives ---------------------------------------------------------------------
+
+    def _send(self, cmd: bytes) -> bool:
+        """``esl_send``: write one command and its blank line; on failure mark the link down."""
+        if _log.enabled(7):
+            _debug("esl_send", 1508, "SEND\n%s\n" % cmd.decode("utf-8", "surrogateescape"))
+        sock = self._sock
+        if not self._connected or sock is None:
+            return False
+        try:
+            with self._wlock:
+                sock.sendall(commands.frame(cmd))
+        except OSError:
+            self._connected = False
+            return False
+        return True
+
+    def _fail(self) -> None:
+        self._connected = False
+
+    def _read_packet(self) -> Optional[Packet]:
+        """Next packet from the socket, blocking; None on failure (the link is then down)."""
+        reader = self._reader
+        while True:
+            try:
+                packet = reader.next_packet()
+            except ProtocolError:
+                self._fail()
+                return None
+            if packet is not None:
+                if _log.enabled(7):
+                    self._log_headers(packet)
+                return packet
+            sock = self._sock
+            if not self._connected or sock is None:
+                return None
+            try:
+                data = sock.recv(_RECV_SIZE)
+            except (OSError, ValueError):
+                data = b""
+            if not data:
+                self._fail()
+                return None
+            reader.feed(data)
+
+    @staticmethod
+    def _log_headers(packet: Packet) -> None:
+        for name, value in split_header_block(packet.head):
+            _debug("esl_recv_event", 1316, "RECV HEADER [%s] = [%s]\n" % (name, decode_value(value)))
+
+    def _exchange(self, cmd: bytes) -> Optional[Packet]:
+        """Send a command and wait for its reply, queueing every other packet (lock held)."""
+        if not self._connected or not self._send(cmd):
+            return None
+        queue = self._queue
+        while True:
+            packet = self._read_packet()
+            self._last_inner = None   # every read in the C library drops the last inner event
+            if packet is None:
+                return None
+            ctype = packet.content_type
+            if ctype is None or ctype.lower() in _REPLY_TYPES:
+                return packet
+            queue.append(packet)
+
+    def _send_recv(self, cmd: bytes) -> Optional[ESLevent]:
+        with self._lock:
+            packet = self._exchange(cmd)
+        return None if packet is None else ESLevent._socket_data(packet.head, packet.body)
+
+    def _recv_event_path(self) -> Optional[Packet]:
+        """``esl_recv_event``: take a queued or new packet and post-process it (lock held).
+
+        Returns the packet, or None on failure (the connection is then down).
+        """
+        self._last_inner = None
+        if self._queue:
+            packet = self._queue.popleft()
+        else:
+            packet = self._read_packet()
+            if packet is None:
+                return None
+        self._last = packet
+        ctype = (packet.content_type or "").lower()
+        body = packet.body
+        if ctype == "text/disconnect-notice" and body is not None:
+            disposition = packet.header("Content-Disposition")
+            if not disposition or disposition.lower() != "linger":
+                self._fail()
+                return None
+        if body is not None and ctype in ("text/event-plain", "text/event-json"):
+            self._last_inner = ctype
+        if _log.enabled(7):
+            self._log_received(packet)
+        return packet
+
+    def _last_event(self) -> Optional[ESLevent]:
+        """A new event for the last received packet: its inner event if it had one."""
+        packet = self._last
+        if packet is None:
+            return None
+        if self._last_inner == "text/event-plain":
+            return ESLevent._from_plain(packet.body)
+        if self._last_inner == "text/event-json":
+            inner = ESLevent._from_json(packet.body)
+            if inner is not None:
+                return inner
+        return ESLevent._socket_data(packet.head, packet.body)
+
+    def _log_received(self, packet: Packet) -> None:
+        event = self._last_event()
+        if self._last_inner == "text/event-plain":
+            for name in _header_names(event):
+                _debug("esl_recv_event", 1439, "RECV INNER HEADER [%s] = [%s]\n"
+                       % (name, event._header(name)))
+            _debug("esl_recv_event", 1469, "RECV EVENT\n%s\n" % event._serialize_raw())
+        outer = ESLevent._socket_data(packet.head, packet.body)
+        _debug("esl_recv_event", 1480, "RECV MESSAGE\n%s\n" % outer._serialize_raw())
+
+    # -- public API -------------------------------------------------------------------------
+
+    def socketDescriptor(self) -> int:
+        """Return the socket descriptor while connected, else ``-1``."""
+        return self._fd if self._connected else -1
+
+    def connected(self) -> int:
+        """Return ``1`` while the connection is usable, else ``0`` (it never comes back)."""
+        return 1 if self._connected else 0
+
+    def getInfo(self) -> Optional[ESLevent]:
+        """Outbound mode: a new copy of the ``connect`` reply (the channel data).
+
+        Returns None for inbound connections and once disconnected. The event's type is
+        ``SOCKET_DATA``; channel headers such as ``Unique-ID`` are read with ``getHeader``.
+        """
+        info = self._info
+        if not self._connected or info is None:
+            return None
+        return ESLevent._socket_data(info.head, info.body)
+
+    def send(self, cmd) -> int:
+        """Write ``cmd`` (plus a blank line unless it ends with one); return 0, or 1 on failure.
+
+        The reply is not read: it is taken by the next command as *its* reply, or returned by
+        ``recvEvent``, exactly as in the C library.
+        """
+        cmd = _cstr(cmd, "send", 2, allow_none=False)
+        if not self._connected:
+            return 1
+        return 0 if self._send(cmd.encode("utf-8")) else 1
+
+    def sendRecv(self, cmd) -> Optional[ESLevent]:
+        """Send ``cmd`` and return its reply (a ``SOCKET_DATA`` event), or None on failure.
+
+        Events arriving before the reply are queued for ``recvEvent``. Blocks until a reply
+        comes or the connection drops.
+        """
+        cmd = _cstr(cmd, "sendRecv", 2, allow_none=False)
+        return self._send_recv(cmd.encode("utf-8"))
+
+    def api(self, cmd, arg=None) -> Optional[ESLevent]:
+        """Run ``api <cmd> <arg>`` and return the ``api/response`` event (output in ``getBody()``).
+
+        Returns None if ``cmd`` is None, if not connected, or if the connection drops.
+        """
+        cmd = _cstr(cmd, "api", 2)
+        arg = _cstr(arg, "api", 3)
+        if cmd is None:
+            return None
+        return self._send_recv(commands.api(cmd, arg))
+
+    def bgapi(self, cmd, arg=None, job_uuid=None) -> Optional[ESLevent]:
+        """Run ``bgapi``; return the ``command/reply`` (``Job-UUID`` header), or None.
+
+        The result arrives later as a ``BACKGROUND_JOB`` event, if subscribed.
+        """
+        cmd = _cstr(cmd, "bgapi", 2)
+        arg = _cstr(arg, "bgapi", 3)
+        job_uuid = _cstr(job_uuid, "bgapi", 4)
+        if cmd is None:
+            return None
+        return self._send_recv(commands.bgapi(cmd, arg, job_uuid))
+
+    def sendEvent(self, send_me) -> ESLevent:
+        """Fire ``send_me`` on the switch with ``sendevent``.
+
+        Returns, like the C library, a copy of the last event taken by ``recvEvent``/
+        ``recvEventTimed`` (right after connecting: the ``+OK accepted`` reply) — not the
+        sendevent reply. On failure, or when nothing was received yet, returns a
+        ``SERVER_DISCONNECTED`` event; never None.
+        """
+        event = _cevent(send_me, "sendEvent")
+        if not self._connected or event._is_null():
+            return ESLevent._server_disconnected()
+        text = event._serialize_raw()
+        if _log.enabled(7):
+            _debug("esl_sendevent", 504, "SEND EVENT\n%s\n" % text)
+        with self._lock:
+            if self._exchange(commands.sendevent(event._type_name(), text)) is None:
+                return ESLevent._server_disconnected()
+            last = self._last_event()
+        return last if last is not None else ESLevent._server_disconnected()
+
+    def sendMSG(self, send_me, uuid=None) -> int:
+        """Send ``send_me`` with ``sendmsg [uuid]``; return 0 if a reply came, 1 otherwise.
+
+        The reply text (``+OK`` or ``-ERR ...``) is not visible, as in the C library.
+        """
+        event = _cevent(send_me, "sendMSG")
+        uuid = _cstr(uuid, "sendMSG", 3)
+        if not self._connected or event._is_null():
+            return 1   # Difference: a null event crashes the C binding
+        text = event._serialize_raw()
+        cmd = commands.sendmsg(uuid, text)
+        if _log.enabled(7):
+            _debug("esl_sendmsg", 587, "%s%s\n" % (cmd.decode("utf-8", "surrogateescape"), text))
+        with self._lock:
+            return 0 if self._exchange(cmd) is not None else 1
+
+    def recvEvent(self) -> ESLevent:
+        """Return the next event or packet, blocking until one arrives.
+
+        Queued packets come first, in arrival order. ``text/event-plain`` and
+        ``text/event-json`` packets are returned as the event they carry; anything else as the
+        ``SOCKET_DATA`` packet. A disconnect notice (unless lingering) or a dropped connection
+        gives a ``SERVER_DISCONNECTED`` event; never None.
+        """
+        if not self._connected:
+            return ESLevent._server_disconnected()
+        with self._lock:
+            packet = self._recv_event_path()
+            if packet is None:
+                return ESLevent._server_disconnected()
+            return self._last_event()
+
+    def recvEventTimed(self, ms) -> Optional[ESLevent]:
+        """Like :meth:`recvEvent`, waiting at most ``ms`` milliseconds; None on timeout or failure.
+
+        ``ms == 0`` (and negative values) wait without limit, as the C library does — not "return
+        at once" as FreeSWITCH's wiki says; poll with ``recvEventTimed(1)``. If another thread
+        holds the connection when data becomes readable, returns None at once.
+        """
+        ms = _cint(ms, "recvEventTimed", 2)
+        if not self._connected:
+            return None
+        if ms <= 0:
+            with self._lock:
+                packet = self._recv_event_path()
+                return None if packet is None else self._last_event()
+        with self._lock:   # the C library checks the queue under a blocking lock
+            ready = bool(self._queue) or self._reader.has_packet()
+            partial = self._reader.buffered() > 0
+        if ready:
+            self._lock.acquire()
+        else:
+            if not partial:
+                sock = self._sock
+                try:
+                    readable = select.select([sock], [], [], ms / 1000.0)[0]
+                except (OSError, ValueError, TypeError):
+                    readable = [sock]   # let the read below notice the failure
+                if not readable:
+                    return None
+            if not self._lock.acquire(blocking=False):
+                return None
+        try:
+            # As in the C library, once data is there the packet is read to its end, even
+            # past ms: a packet that started arriving is never split across calls.
+            packet = self._recv_event_path()
+            return None if packet is None else self._last_event()
+        finally:
+            self._lock.release()
+
+    def filter(self, header, value) -> Optional[ESLevent]:
+        """Send ``filter <header> <value>``; return the reply, or None if not connected."""
+        header = _cstr(header, "filter", 2)
+        value = _cstr(value, "filter", 3)
+        if not self._connected:
+            return None
+        return self._send_recv(commands.filter(header, value))
+
+    def events(self, etype, value) -> int:
+        """Subscribe with ``event <plain|json|xml> <value>``; 0 if any reply came, else 1.
+
+        ``etype`` is compared case-sensitively: only ``"json"`` and ``"xml"`` select those
+        formats; everything else means plain.
+        """
+        etype = _cstr(etype, "events", 2, allow_none=False)
+        value = _cstr(value, "events", 3)
+        if not self._connected:
+            return 1
+        with self._lock:
+            return 0 if self._exchange(commands.events(etype, value)) is not None else 1
+
+    def execute(self, app, arg=None, uuid=None) -> Optional[ESLevent]:
+        """Run a dialplan application with ``sendmsg``/``call-command: execute``.
+
+        Adds ``event-lock: true`` / ``async: true`` when set with :meth:`setEventLock` /
+        :meth:`setAsyncExecute`. Returns the reply, or None if not connected.
+        """
+        return self._execute(app, arg, uuid, "execute", bool(self._async_execute))
+
+    def executeAsync(self, app, arg=None, uuid=None) -> Optional[ESLevent]:
+        """As :meth:`execute`, always with ``async: true``."""
+        return self._execute(app, arg, uuid, "executeAsync", True)
+
+    def _execute(self, app, arg, uuid, method, async_) -> Optional[ESLevent]:
+        app = _cstr(app, method, 2)
+        arg = _cstr(arg, method, 3)
+        uuid = _cstr(uuid, method, 4)
+        if not self._connected:
+            return None
+        return self._send_recv(commands.execute(app, arg, uuid, bool(self._event_lock), async_))
+
+    def setAsyncExecute(self, val) -> int:
+        """Set the async flag from a yes-word or number; None leaves it. Returns the flag (0/1)."""
+        val = _cstr(val, "setAsyncExecute", 2)
+        if val is not None:
+            self._async_execute = 1 if commands.is_true(val) else 0
+        return self._async_execute
+
+    def setEventLock(self, val) -> int:
+        """Set the event-lock flag from a yes-word or number; None leaves it. Returns 0/1."""
+        val = _cstr(val, "setEventLock", 2)
+        if val is not None:
+            self._event_lock = 1 if commands.is_true(val) else 0
+        return self._event_lock
+
+    def disconnect(self) -> int:
+        """Close the connection (no ``exit`` is sent) and return 0.
+
+        Safe to call from another thread: a blocked ``recvEvent`` then returns a
+        ``SERVER_DISCONNECTED`` event.
+        """
+        if not self._destroyed:
+            self._disconnect()
+        return 0
+
+    def _disconnect(self) -> None:
+        sock = self._sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        with self._lock:
+            self._connected = False
+            self._destroyed = True
+            self._queue.clear()
+            self._last = self._info = None
+            self._reader = PacketReader()
+            self._sock = None
+            self._fd = -1
+            if sock is not None:
+                sock.close()
+
+    def __del__(self) -> None:
+        sock = getattr(self, "_sock", None)
+        if sock is None:
+            return
+        if self._connected:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        sock.close()
+
+    def __repr__(self) -> str:
+        return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
+
+
+def _header_names(event: ESLevent):
+    name = event.firstHeader()
+    while name is not None:
+        yield name
+        name = event.nextHeader()
+

@@ -1,0 +1,412 @@
+"""ESLconnection against scripted servers on 127.0.0.1: exact bytes and return values."""
+import os
+import socket
+import sys
+import threading
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from scripted import (ACCEPTED, GREETING, Close, Command, ScriptedServer, Send, Wait,  # noqa: E402
+                      WaitEOF, api_response, json_event, login, plain_event, reply)
+
+from ESL import ESLconnection, ESLevent  # noqa: E402
+
+HEARTBEAT = (b"Event-Name: HEARTBEAT\nCore-UUID: abc\nEvent-Info: System%20Ready\n"
+             b"Up-Time: 0%20years\n\n")
+CHANNEL_DATA = (b"Event-Name: CHANNEL_DATA\nContent-Type: command/reply\nReply-Text: %2BOK%0A\n"
+                b"Socket-Mode: async\nControl: full\nUnique-ID: 1234-abcd\n"
+                b"Caller-Destination-Number: 9999\nvariable_sip_h_X: a%20b\n\n")
+
+
+def connect(srv, *auth):
+    return ESLconnection("127.0.0.1", str(srv.port), *(auth or ("ClueCon",)))
+
+
+def test_auth_bytes_and_state():
+    with ScriptedServer(login() + [WaitEOF()]) as srv:
+        con = connect(srv)
+        assert con.connected() == 1
+        assert isinstance(con.connected(), int)
+        assert con.socketDescriptor() >= 0
+        assert con.getInfo() is None
+        assert con.disconnect() == 0
+        assert con.connected() == 0
+        assert con.socketDescriptor() == -1
+        srv.join()
+    assert srv.commands == [b"auth ClueCon\n\n"]
+    assert srv.eof.is_set()
+
+
+def test_userauth_and_int_port():
+    with ScriptedServer(login()) as srv:
+        con = ESLconnection("127.0.0.1", srv.port, "esluser@esl.local", "eslpass")
+        assert con.connected() == 1
+    assert srv.commands == [b"userauth esluser@esl.local:eslpass\n\n"]
+
+
+def test_port_parsed_like_atoi():
+    with ScriptedServer(login()) as srv:
+        con = ESLconnection("127.0.0.1", " %dxyz" % srv.port, "ClueCon")
+        assert con.connected() == 1
+
+
+def test_port_wraps_at_16_bits():
+    with ScriptedServer(login()) as srv:
+        con = ESLconnection("127.0.0.1", srv.port + 65536, "ClueCon")
+        assert con.connected() == 1
+
+
+def test_wrong_password_closes_at_once():
+    script = [Send(GREETING), Command(), Send(reply("-ERR invalid")), WaitEOF()]
+    with ScriptedServer(script) as srv:
+        con = connect(srv, "nope")
+        assert con.connected() == 0
+        srv.join()
+        assert srv.eof.is_set()
+        assert con.socketDescriptor() == -1
+        assert con.api("status") is None
+        assert con.recvEventTimed(10) is None
+        assert con.recvEvent().getType() == "SERVER_DISCONNECTED"
+
+
+def test_refused_port_and_bad_host():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    con = ESLconnection("127.0.0.1", str(port), "ClueCon")
+    assert con.connected() == 0
+    assert con.send("api status") == 1
+    assert ESLconnection("no-such-host.invalid", "8021", "ClueCon").connected() == 0
+    assert ESLconnection("127.0.0.1", None, "ClueCon").connected() == 0
+
+
+def test_rude_rejection_is_a_failed_connect():
+    rude = b"Content-Type: text/rude-rejection\nContent-Length: 24\n\nAccess Denied, go away.\n"
+    with ScriptedServer([Send(rude), Close()]) as srv:
+        assert connect(srv).connected() == 0
+
+
+def test_constructor_overloads_reject_bad_arguments():
+    with pytest.raises(TypeError) as info:
+        ESLconnection("127.0.0.1", "8021")
+    assert "new_ESLconnection" in str(info.value)
+    with pytest.raises(TypeError):
+        ESLconnection("5")
+    with pytest.raises(TypeError) as info:
+        ESLconnection(1, 2, 3, 4, 5)
+    assert str(info.value).startswith("new_ESLconnection expected at most 4 arguments, got 5\n")
+
+
+def test_api_bytes_and_reply():
+    body = b"UP 0 years\n"
+    script = login() + [Command(), Send(api_response(body)), Command(), Send(api_response(b""))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        e = con.api("status")
+        assert e.getType() == "SOCKET_DATA"
+        assert e.getHeader("Content-Type") == "api/response"
+        assert e.getBody() == "UP 0 years\n"
+        assert e.serialize() == ("Event-Name: SOCKET_DATA\nContent-Type: api/response\n"
+                                 "Content-Length: 11\nContent-Length: 11\n\nUP 0 years\n")
+        e = con.api("show", "calls")
+        assert e.getBody() == ""
+        assert con.api(None) is None
+    assert srv.commands[1:] == [b"api status \n\n", b"api show calls\n\n"]
+
+
+@pytest.mark.parametrize("args, wire", [
+    (("status",), b"bgapi status\n\n"),
+    (("status", ""), b"bgapi status \n\n"),
+    (("originate", "a b"), b"bgapi originate a b\n\n"),
+    (("status", None, "my-uuid"), b"bgapi status\nJob-UUID: my-uuid\n\n"),
+    (("status", "x", "my-uuid"), b"bgapi status x\nJob-UUID: my-uuid\n\n"),
+])
+def test_bgapi_bytes(args, wire):
+    job = b"Content-Type: command/reply\nReply-Text: +OK Job-UUID: u1\nJob-UUID: u1\n\n"
+    with ScriptedServer(login() + [Command(), Send(job)]) as srv:
+        e = connect(srv).bgapi(*args)
+        assert e.getHeader("Reply-Text") == "+OK Job-UUID: u1"
+        assert e.getHeader("Job-UUID") == "u1"
+    assert srv.commands[1] == wire
+
+
+def test_events_that_arrive_before_a_reply_are_queued_in_order():
+    ev1 = plain_event(HEARTBEAT)
+    ev2 = json_event(b'{"Event-Name":"CUSTOM","Event-Subclass":"a::b","X":"1"}')
+    log = b"Content-Type: log/data\nContent-Length: 4\nLog-Level: 7\n\nline"
+    script = login() + [Command(), Send(ev1 + ev2 + log + api_response(b"+OK\n"))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        assert con.api("status").getBody() == "+OK\n"
+        first = con.recvEvent()
+        assert first.getType() == "HEARTBEAT"
+        assert first.getHeader("Event-Info") == "System Ready"
+        second = con.recvEventTimed(100)
+        assert (second.getType(), second.getHeader("Event-Subclass")) == ("CUSTOM", "a::b")
+        third = con.recvEvent()
+        assert third.getType() == "SOCKET_DATA"
+        assert third.getHeader("Content-Type") == "log/data"
+        assert third.getBody() == "line"
+        assert con.recvEventTimed(50) is None
+
+
+def test_recv_event_timed_times_out_and_zero_blocks():
+    script = login() + [Wait(0.3), Send(plain_event(HEARTBEAT))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        assert con.recvEventTimed(20) is None
+        assert con.connected() == 1
+        start = time.monotonic()
+        e = con.recvEventTimed(0)   # no limit, like the C library
+        assert e.getType() == "HEARTBEAT"
+        assert time.monotonic() - start > 0.1
+
+
+def test_body_split_over_many_reads_byte_by_byte():
+    script = [Send(GREETING, trickle=True), Command(), Send(ACCEPTED, trickle=True),
+              Send(plain_event(HEARTBEAT), trickle=True)]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        e = con.recvEvent()
+        assert e.getHeader("Up-Time") == "0 years"
+
+
+def test_disconnect_notice_without_linger_ends_the_connection():
+    notice = (b"Content-Type: text/disconnect-notice\nContent-Length: 67\n\n"
+              b"Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n")
+    with ScriptedServer(login() + [Send(notice)]) as srv:
+        con = connect(srv)
+        e = con.recvEvent()
+        assert e.getType() == "SERVER_DISCONNECTED"
+        assert e.serialize() == "Event-Name: SERVER_DISCONNECTED\n\n"
+        assert con.connected() == 0
+
+
+def test_disconnect_notice_with_linger_is_returned():
+    notice = (b"Content-Type: text/disconnect-notice\nController-Session: u\n"
+              b"Content-Disposition: linger\nContent-Length: 0\n\n")
+    with ScriptedServer(login() + [Send(notice)]) as srv:
+        con = connect(srv)
+        e = con.recvEvent()
+        assert e.getType() == "SOCKET_DATA"
+        assert e.getHeader("Content-Disposition") == "linger"
+        assert e.getBody() == ""
+        assert con.connected() == 1
+
+
+def test_server_closing_mid_frame():
+    partial = b"Content-Length: 100\nContent-Type: text/event-plain\n\nEvent-Name: HEART"
+    with ScriptedServer(login() + [Send(partial), Close()]) as srv:
+        con = connect(srv)
+        assert con.recvEvent().getType() == "SERVER_DISCONNECTED"
+        assert con.connected() == 0
+        assert con.socketDescriptor() == -1
+
+
+def test_content_length_over_limit_drops_connection():
+    huge = b"Content-Type: api/response\nContent-Length: 16777217\n\n"
+    with ScriptedServer(login() + [Command(), Send(huge), Wait(0.2)]) as srv:
+        con = connect(srv)
+        assert con.api("status") is None
+        assert con.connected() == 0
+
+
+def test_negative_content_length_drops_connection():
+    with ScriptedServer(login() + [Send(b"Content-Type: x\nContent-Length: -5\n\n"), Wait(0.2)]) as srv:
+        con = connect(srv)
+        assert con.recvEvent().getType() == "SERVER_DISCONNECTED"
+
+
+def test_invalid_utf8_is_surrogate_escaped():
+    body = b"Event-Name: CUSTOM\nX-Bad: %FF\xfe\n\n"
+    with ScriptedServer(login() + [Send(plain_event(body))]) as srv:
+        e = connect(srv).recvEvent()
+        assert e.getHeader("X-Bad") == "\udcff\udcfe"
+
+
+def test_send_does_not_read_the_reply():
+    script = login() + [Command(), Send(reply("+OK event listener enabled plain")),
+                        Command(), Send(api_response(b"UP\n"))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        assert con.send("event plain ALL") == 0
+        # The stale reply is taken as the api's reply, as in the C library.
+        assert con.api("status").getHeader("Reply-Text") == "+OK event listener enabled plain"
+        assert con.recvEventTimed(1000).getBody() == "UP\n"
+    assert srv.commands[1:] == [b"event plain ALL\n\n", b"api status \n\n"]
+
+
+def test_execute_bytes_and_flags():
+    script = login() + [Command(), Send(reply("+OK"))] * 1 + [Command(), Send(reply("+OK"))] * 3
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        assert con.execute("answer").getHeader("Reply-Text") == "+OK"
+        assert con.executeAsync("playback", "f").getHeader("Reply-Text") == "+OK"
+        assert con.setEventLock("1") == 1
+        assert con.setAsyncExecute("yes") == 1
+        assert con.setAsyncExecute(None) == 1
+        con.execute("x", "y", "uuid1")
+        assert con.setAsyncExecute("no") == 0
+        con.execute("playback", "", "")
+    assert srv.commands[1:] == [
+        b"sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n",
+        b"sendmsg\ncall-command: execute\nexecute-app-name: playback\nexecute-app-arg: f\nasync: true\n\n",
+        b"sendmsg uuid1\ncall-command: execute\nexecute-app-name: x\nexecute-app-arg: y\n"
+        b"event-lock: true\nasync: true\n\n",
+        b"sendmsg \ncall-command: execute\nexecute-app-name: playback\nexecute-app-arg: \n"
+        b"event-lock: true\n\n",
+    ]
+
+
+def test_filter_and_events():
+    script = login() + [Command(), Send(reply("+OK filter added. [Unique-ID]=[abc]")),
+                        Command(), Send(reply("+OK event listener enabled json")),
+                        Command(), Send(reply("-ERR no keywords supplied"))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        e = con.filter("Unique-ID", "abc")
+        assert e.getHeader("Reply-Text") == "+OK filter added. [Unique-ID]=[abc]"
+        assert con.events("json", "ALL") == 0
+        assert con.events("JSON", "") == 0
+    assert srv.commands[1:] == [b"filter Unique-ID abc\n\n", b"event json ALL\n\n", b"event plain \n\n"]
+
+
+def test_send_event_and_send_msg():
+    script = login() + [Command(), Send(reply("+OK")), Command(), Send(reply("-ERR invalid session id"))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        ev = ESLevent("CUSTOM", "my::sub")
+        ev.addHeader("X-A", "b c:d")
+        ev.addBody("hello\nworld")
+        back = con.sendEvent(ev)
+        # Not the sendevent reply: the last received packet, here the auth reply.
+        assert back.serialize() == ("Event-Name: SOCKET_DATA\nContent-Type: command/reply\n"
+                                    "Reply-Text: %2BOK%20accepted\n\n")
+        msg = ESLevent("SEND_MESSAGE")
+        msg.addHeader("call-command", "hangup")
+        assert con.sendMSG(msg, "u1") == 0
+        with pytest.raises(TypeError):
+            con.sendEvent(None)
+    assert srv.commands[1] == (b"sendevent CUSTOM\nEvent-Name: CUSTOM\nEvent-Subclass: my::sub\n"
+                               b"X-A: b c:d\nContent-Length: 11\n\nhello\nworld")
+    assert srv.raw == b"auth ClueCon\n\n" + srv.commands[1] + b"\n\n" + srv.commands[2]
+    assert srv.commands[2] == (b"sendmsg u1\nEvent-Name: SEND_MESSAGE\ncall-command: hangup\n\n")
+
+
+def test_argument_types():
+    with ScriptedServer(login()) as srv:
+        con = connect(srv)
+        with pytest.raises(TypeError) as info:
+            con.api(1)
+        assert str(info.value) == "in method 'ESLconnection_api', argument 2 of type 'char const *'"
+        with pytest.raises(TypeError):
+            con.send(None)
+        with pytest.raises(OverflowError):
+            con.recvEventTimed(2 ** 31)
+        with pytest.raises(TypeError):
+            con.recvEventTimed(1.5)
+
+
+def _outbound_pair():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    switch = socket.create_connection(listener.getsockname())
+    app, _ = listener.accept()
+    listener.close()
+    return switch, app
+
+
+def test_outbound_adopts_fd_and_keeps_channel_data():
+    switch, app = _outbound_pair()
+    received = []
+
+    def fake_switch():
+        buf = b""
+        while not buf.endswith(b"\n\n"):
+            buf += switch.recv(100)
+        received.append(buf)
+        switch.sendall(CHANNEL_DATA)
+
+    t = threading.Thread(target=fake_switch)
+    t.start()
+    con = ESLconnection(app.fileno())
+    t.join()
+    assert received == [b"connect\n\n"]
+    assert con.connected() == 1
+    assert con.socketDescriptor() == app.fileno()
+    info = con.getInfo()
+    assert info is not con.getInfo()
+    assert info.getType() == "SOCKET_DATA"
+    assert info.getHeader("Event-Name") == "SOCKET_DATA"
+    assert info.getHeader("Unique-ID") == "1234-abcd"
+    assert info.getHeader("Reply-Text") == "+OK\n"
+    assert info.getHeader("variable_sip_h_X") == "a b"
+    # Before anything was received, sendEvent has no last event to hand back.
+    con.disconnect()
+    assert switch.recv(10) == b""   # the switch sees the connection shut down
+    assert con.getInfo() is None
+    app.close()
+    switch.close()
+
+
+def test_outbound_over_socketpair_and_not_a_socket():
+    a, b = socket.socketpair()
+    b.sendall(CHANNEL_DATA)
+    con = ESLconnection(a.fileno())
+    assert b.recv(100) == b"connect\n\n"
+    assert con.getInfo().getHeader("Socket-Mode") == "async"
+    a.close()
+    b.close()
+    r, w = os.pipe()
+    con = ESLconnection(r)
+    assert con.connected() == 0
+    os.fstat(r)   # Difference: the caller's descriptor is still open
+    os.close(r)
+    os.close(w)
+    assert ESLconnection(-1).connected() == 0
+
+
+def test_disconnect_from_another_thread_wakes_recv_event():
+    with ScriptedServer(login() + [Wait(2)]) as srv:
+        con = connect(srv)
+        threading.Timer(0.2, con.disconnect).start()
+        assert con.recvEvent().getType() == "SERVER_DISCONNECTED"
+        assert con.connected() == 0
+
+
+def test_threads_get_their_own_replies():
+    n = 20
+
+    # Replies carry the command's number, so a swapped reply is visible.
+    class Echo(ScriptedServer):
+        def _run(self):
+            self._listener.settimeout(5)
+            conn, _ = self._listener.accept()
+            buf = bytearray()
+            conn.sendall(GREETING)
+            self._read_command(conn, buf)
+            conn.sendall(ACCEPTED)
+            for _ in range(n):
+                cmd = self._read_command(conn, buf)
+                conn.sendall(plain_event(HEARTBEAT) + api_response(cmd.split()[1] + b"\n"))
+            conn.close()
+
+    with Echo([]) as srv:
+        con = connect(srv)
+        results = {}
+
+        def worker(i):
+            results[i] = con.api("n%d" % i).getBody()
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert results == {i: "n%d\n" % i for i in range(n)}
+        events = [con.recvEventTimed(200) for _ in range(n)]
+        assert [e.getType() for e in events] == ["HEARTBEAT"] * n
