@@ -585,7 +585,7 @@ def parse_json(text):
         except (ValueError, RecursionError):
             pass
         else:
-            return _cstrings(value)
+            return _JOTHER if value is None else _cstrings(value)
     return _CJSONParser(text).parse(pos)
 
 
@@ -843,22 +843,22 @@ def socket_data_event(header_block, body):
 
 def plain_event(text):
     """The inner event of a ``text/event-plain`` body as an _Event."""
-    pairs, rest, head = split_inner(text)
+    names, values, rest, head = split_inner(text)
     if log.level >= log.DEBUG:
-        _log_headers(pairs, "INNER HEADER")
+        _log_headers(zip(names, values), "INNER HEADER")
     ev = _Event(CUSTOM)
-    if head is not None and pairs and not _RISKY.search(head):
-        names, values = map(list, zip(*pairs))
-        lnames = head.lower() if head.isascii() else _lower(head)
-        lnames = _NAMES_ONLY.findall(lnames)
-        if "" not in values and lnames.count("event-name") <= 1:
+    joined = "\n".join(names)
+    if (head is not None and "" not in values and "[" not in joined and "_body" not in joined
+            and not _risky_head(head)):
+        lnames = (joined.lower() if joined.isascii() else _lower(joined)).split("\n")
+        if lnames.count("event-name") <= 1:
             ev.names, ev.values, ev.lnames, ev.encoded = names, values, lnames, True
             if "event-name" in lnames:
                 etype = name_event(decode_value(values[lnames.index("event-name")]))
                 if etype is not None:
                     ev.etype = etype
-            pairs = ()
-    for name, raw in pairs:
+            names = values = ()
+    for name, raw in zip(names, values):
         _received_header(ev, name, raw, True)
     if ev.find("content-length") >= 0:
         ev.body = rest
@@ -868,8 +868,13 @@ def plain_event(text):
     return ev
 
 
-# The names of a head that split_inner() cut in its fast form (same lines, names only).
-_NAMES_ONLY = re.compile(r"([^:\n]*):[^\n]*\n")
+# For a head in split_inner()'s ordinary form (names without '[' are checked apart; a value
+# starts right after ": "): the value hazards of _RISKY, found with fast literal searches.
+_ESCAPE_HAZARD = re.compile(r"%(?:[\s+\-]|41|52|59)")
+
+
+def _risky_head(head):
+    return "ARRAY" in head or ": %0" in head or _ESCAPE_HAZARD.search(head) is not None
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,9 +21,6 @@ __all__ = ["split_outer", "split_inner"]
 # so findall() stops exactly where the C loop stops.
 _OUTER_LINE = re.compile(r"([^:]*):[ \t]*([^\n]*)\n[\n\r]*")
 
-# Inner body, fast form: one header per line with the colon on that line; only spaces skipped.
-_INNER_LINE = re.compile(r"([^:\n]*): *([^\n]*)\n")
-
 
 def cut_nul(text):
     """Return ``text`` up to its first NUL (the whole text if it has none)."""
@@ -44,26 +41,31 @@ def split_outer(block):
 
 
 def split_inner(text):
-    """Split a ``text/event-plain`` body; return ``(pairs, rest, head)``.
+    """Split a ``text/event-plain`` body; return ``(names, values, rest, head)``.
 
-    ``pairs`` is a list of ``(name, raw_value)`` tuples in order; ``rest`` is the text that
-    becomes the inner event's body if a ``Content-Length`` header was parsed; ``head`` is the
-    text the pairs were cut from when every line was an ordinary ``name: value`` line, else
-    None (callers scan it instead of the pairs). Rules (C
-    ``esl_recv_event``): lines end at ``\\n`` (a final line without one is ignored); each line
-    is split at the first ``:`` searched from the line start (across lines); only spaces are
-    skipped after the colon; parsing stops after the first empty line.
+    ``names``/``values`` are lists of the header names and raw values in order; ``rest`` is
+    the text that becomes the inner event's body if a ``Content-Length`` header was parsed;
+    ``head`` is the header text when every line had the ordinary form ``name: value`` (one
+    colon, one space), else None. Rules (C ``esl_recv_event``): lines end at ``\\n`` (a final
+    line without one is ignored); each line is split at the first ``:`` searched from the line
+    start (across lines); only spaces are skipped after the colon; parsing stops after the
+    first empty line.
     """
     if "\0" in text:
         text = cut_nul(text)
     end = text.find("\n\n")
     if end > 0:
         head = text[:end + 1]
-        pairs = _INNER_LINE.findall(head)
-        if len(pairs) == head.count("\n"):
-            return pairs, text[end + 2:], head
+        # The ordinary form: every line "name: value" with no colon in the name and no second
+        # space before the value; then partition(": ") splits exactly as the C loop does.
+        if ":  " not in head:
+            lines = head.split("\n")
+            lines.pop()
+            names, seps, values = zip(*[line.partition(": ") for line in lines])
+            if "" not in seps and ":" not in "".join(names):
+                return list(names), list(values), text[end + 2:], head
     pairs, rest = _split_inner_slow(text)
-    return pairs, rest, None
+    return [p[0] for p in pairs], [p[1] for p in pairs], rest, None
 
 
 def _split_inner_slow(text):
