@@ -14,4 +14,13 @@ from .log import eslSetLogLevel
 from .connection import ESLconnection
 
 __all__ = ["ESLconnection", "ESLevent", "eslSetLogLevel"]
+
+
+def ESLevent_swigregister(cls):
+    """Present in the SWIG module (class registration); nothing to do here."""
+
+
+def ESLconnection_swigregister(cls):
+    """Present in the SWIG module (class registration); nothing to do here."""
+
 __version__ = "0.1.0"

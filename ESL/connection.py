@@ -163,17 +163,18 @@ class ESLconnection:
         self._sock = sock
         self._fd = sock.fileno()
         self._connected = True
+        # On failure the socket stays open (not connected) until disconnect() or garbage
+        # collection, as in the binding (FreeSWITCH master would close it at once).
         greeting = self._recv_event_path()
         if greeting is None or (greeting.content_type or "").lower() != "auth/request":
-            self._disconnect()
+            self._fail()
             return
         if not self._send(commands.auth(user, password)):
-            self._disconnect()
+            self._fail()
             return
         reply = self._recv_event_path()
         if reply is None or (reply.header("Reply-Text") or "").lower() != "+ok accepted":
-            # Master's behaviour: close at once (1.4.18 keeps the socket until GC).
-            self._disconnect()
+            self._fail()
 
     def _adopt(self, fd: int) -> None:
         if fd < 0:
