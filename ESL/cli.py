@@ -479,6 +479,7 @@ class Console:
         self.switchname = ""
         self.switch_hostname = ""
         self.readline = None
+        self._hooked = False
         self.history_file: Optional[str] = None
         self.conn_lock = threading.Lock()
         self._main_ident = threading.get_ident()
@@ -752,6 +753,7 @@ class Console:
         except ImportError:
             return   # no line editing on this platform: plain input still works
         self.readline = readline
+        self._hooked = hasattr(readline, "set_pre_input_hook")
         if hasattr(readline, "set_auto_history"):
             readline.set_auto_history(False)   # we skip repeated lines, like fs_cli
         readline.set_history_length(HISTORY_LENGTH)
@@ -771,6 +773,12 @@ class Console:
                 for seq in seqs:
                     readline.parse_and_bind('"%s": "\\C-a\\C-k%s\\n"' % (seq, macro))
         self.out.line_buffer = readline.get_line_buffer
+        if hasattr(readline, "set_pre_input_hook"):
+            # Redraw around asynchronous output only once readline has printed the prompt.
+            readline.set_pre_input_hook(self._prompt_shown)
+
+    def _prompt_shown(self) -> None:
+        self.out.at_prompt = True
 
     def save_history(self) -> None:
         if self.readline is not None and self.history_file:
@@ -815,7 +823,8 @@ class Console:
             while True:
                 try:
                     self.in_input = True
-                    self.out.at_prompt = True
+                    if self.readline is None or not self._hooked:
+                        self.out.at_prompt = True
                     if self.lost:
                         break
                     line = self._read_line()

@@ -692,3 +692,76 @@ def test_reconnect_shows_notice_and_keeps_working(session_factory, home):
         assert s.wait() == 0
     assert sw.logins == 2
     assert sw.commands.count("log") == 2
+
+
+# -- against the simulator ----------------------------------------------------------------------
+
+@pytest.fixture
+def sim():
+    import ESL.sim
+    with ESL.sim.Simulator() as simulator:
+        yield simulator
+
+
+def test_sim_execute_status(sim, home):
+    res = run_cli(["-P", str(sim.port), "-x", "status"], home)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("UP 0 years")
+    assert "is ready\n" in res.stdout
+    assert res.stderr == ""
+
+
+def test_sim_execute_unknown_command_fails(sim, home):
+    res = run_cli(["-P", str(sim.port), "-x", "nosuchcmd"], home)
+    assert res.returncode == cli.EXIT_COMMAND_FAILED
+    assert res.stdout == "-ERR nosuchcmd Command not found!\n\n"
+
+
+def test_sim_wrong_password(sim, home):
+    res = run_cli(["-P", str(sim.port), "-p", "wrong", "-x", "status"], home)
+    assert res.returncode == cli.EXIT_AUTH
+    assert res.stdout == ""
+    assert res.stderr == "Error Connecting to 127.0.0.1:%d [Authentication failed]\n" % sim.port
+
+
+def test_sim_interactive_session(sim, session_factory, home):
+    s = session_factory(["-P", str(sim.port), "-q"], home)
+    s.expect("Type /help <enter> to see a list of commands")
+    s.expect("freeswitch@")
+    s.expect("> ")
+    s.line("/help")
+    assert "/event, /noevents, /nixevent\tEvent commands." in s.expect("> ")
+    s.line("status")
+    assert "is ready" in s.expect("> ")
+    s.line("/exit")
+    assert s.wait() == 0
+
+
+def test_sim_log_lines_coloured_by_level(sim, session_factory, home):
+    s = session_factory(["-P", str(sim.port), "-q"], home)
+    s.expect("Type /help <enter> to see a list of commands")
+    s.line("/log 7")
+    s.expect("+OK log level 7 [7]")
+    s.line("log INFO hello-info-line")
+    s.expect("[INFO] mod_commands.c:7247 hello-info-line")
+    s.line("log ERR hello-error-line")
+    s.expect("[ERR] mod_commands.c:7247 hello-error-line")
+    s.line("/exit")
+    assert s.wait() == 0
+    out = s.buf.decode().replace("\r\n", "\n")
+    info = out[out.index("\033[32m"):]
+    assert "[INFO]" in info.split("\n")[0] and "hello-info-line" in info.split("\n")[0]
+    err = out[out.index("\033[31m"):]
+    assert "hello-error-line" in err.split("\n")[0]
+
+
+def test_sim_events_printed(sim, session_factory, home):
+    s = session_factory(["-P", str(sim.port), "-q", "-n"], home)
+    s.expect("Type /help <enter> to see a list of commands")
+    s.line("/event plain RELOADXML")
+    s.expect("+OK event listener enabled plain")
+    s.line("reloadxml")
+    out = s.expect("Event-Calling-Function: switch_xml_open_root")
+    assert "RECV EVENT\nEvent-Name: RELOADXML\n" in out.replace("\r\n", "\n")
+    s.line("/exit")
+    assert s.wait() == 0
