@@ -812,17 +812,32 @@ def _received_header(ev, name, raw, inner):
         ev.add(BOTTOM, name, value)
 
 
-def _log_headers(pairs, what):
-    for name, raw in pairs:
-        log.emit(log.DEBUG, "esl.c", 1315 if what == "HEADER" else 1448, "esl_recv_event",
-                 "RECV %s [%s] = [%s]\n" % (what, name, decode_value(raw)))
+def received_header_lines(text, inner):
+    """The ``(name, decoded value)`` pairs the C library logs as ``RECV [INNER] HEADER``.
+
+    ``text`` is an outer header block (``inner`` false) or an event-plain body (``inner``
+    true); every split line is listed, including empty values and later-deleted headers.
+    """
+    if inner:
+        names, values, _rest, _head = split_inner(text)
+        pairs = zip(names, values)
+    else:
+        pairs = split_outer(text)
+    return [(name, decode_value(raw)) for name, raw in pairs]
+
+
+def handed_out(ev):
+    """The event as the C library hands it to Python: every returned event is a copy
+    (``esl_event_dup``), which re-applies the add rules; a copy changes nothing unless the
+    event has arrays, a ``_body`` header or a subclass, so it is skipped otherwise."""
+    if ev.arrays or ev.subclass is not None or "_body" in ev.names:
+        return ev.copy()
+    return ev
 
 
 def socket_data_event(header_block, body):
     """The outer packet as an _Event (see ``ESLevent._socket_data``)."""
     pairs = split_outer(header_block)
-    if log.level >= log.DEBUG:
-        _log_headers(pairs, "HEADER")
     ev = _Event(SOCKET_DATA)
     names = values = ()
     if pairs:
@@ -844,8 +859,6 @@ def socket_data_event(header_block, body):
 def plain_event(text):
     """The inner event of a ``text/event-plain`` body as an _Event."""
     names, values, rest, head = split_inner(text)
-    if log.level >= log.DEBUG:
-        _log_headers(zip(names, values), "INNER HEADER")
     ev = _Event(CUSTOM)
     joined = "\n".join(names)
     if (head is not None and "" not in values and "[" not in joined and "_body" not in joined
@@ -862,9 +875,6 @@ def plain_event(text):
         _received_header(ev, name, raw, True)
     if ev.find("content-length") >= 0:
         ev.body = rest
-    if log.level >= log.DEBUG:
-        log.emit(log.DEBUG, "esl.c", 1478, "esl_recv_event",
-                 "RECV EVENT\n%s\n" % ev.plain(False))
     return ev
 
 
@@ -1219,23 +1229,24 @@ class ESLevent:
     def _socket_data(cls, header_block, body):
         """The event for a received packet (type SOCKET_DATA, first header
         ``Event-Name: SOCKET_DATA``, then the received headers, URL-decoded, with the C add
-        rules). ``header_block`` is the header text up to and including its blank line; it is
-        cut at a NUL. ``body`` (cut at NUL) replaces the body unless it is None. Logs the
-        ``RECV HEADER`` DEBUG lines."""
-        return cls._wrap(socket_data_event(header_block, body))
+        rules), as a copy handed out by the C library. ``header_block`` is the header text up
+        to and including its blank line; it is cut at a NUL. ``body`` (cut at NUL) replaces
+        the body unless it is None. Logs nothing (see ``received_header_lines``)."""
+        return cls._wrap(handed_out(socket_data_event(header_block, body)))
 
     @classmethod
     def _from_plain(cls, body_text):
         """The inner event of a ``text/event-plain`` body (API.md 5.10.1): type from
-        ``Event-Name`` (CUSTOM if missing or unknown). Logs ``RECV INNER HEADER`` and
-        ``RECV EVENT`` DEBUG lines."""
-        return cls._wrap(plain_event(body_text))
+        ``Event-Name`` (CUSTOM if missing or unknown), as a copy handed out by the C library.
+        Logs nothing."""
+        return cls._wrap(handed_out(plain_event(body_text)))
 
     @classmethod
     def _from_json(cls, text):
-        """The inner event of a ``text/event-json`` body, or None if the JSON is invalid."""
+        """The inner event of a ``text/event-json`` body (as handed out), or None if the
+        JSON is invalid."""
         ev = _event_from_json(text)
-        return None if ev is None else cls._wrap(ev)
+        return None if ev is None else cls._wrap(handed_out(ev))
 
     @classmethod
     def _server_disconnected(cls):
