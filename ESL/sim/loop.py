@@ -42,9 +42,10 @@ class Signal:
 class Task:
     """A generator scheduled on the loop. ``done`` is a threading.Event for other threads."""
 
-    __slots__ = ("gen", "name", "done", "result", "error", "finished")
+    __slots__ = ("gen", "name", "done", "result", "error", "finished", "sync")
 
     def __init__(self, gen: Generator, name: str, loop: "Loop") -> None:
+        self.sync = False
         self.gen = gen
         self.name = name
         self.done = threading.Event()
@@ -62,6 +63,7 @@ class Loop:
         self._counter = itertools.count()
         self._cond = threading.Condition()
         self._inbox = deque()  # type: Deque[Callable[[], None]]
+        self._idle_done = []   # type: List[Task]
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="esl-sim-core", daemon=True)
 
@@ -104,7 +106,11 @@ class Loop:
         Returns the generator's return value; re-raises its exception. Raises TimeoutError if
         it does not finish within ``timeout`` seconds.
         """
-        task = self.spawn(gen, name)
+        task = Task(gen, name, self)
+        task.sync = True
+        if self.in_loop:
+            raise RuntimeError("run_sync called from the loop thread")
+        self.post(lambda: self._ready.append((task, None)))
         if not task.done.wait(timeout):
             raise TimeoutError("%s did not finish" % name)
         if task.error is not None:
@@ -118,7 +124,7 @@ class Loop:
 
         def gen():
             return fn()
-            yield  # pragma: no cover - makes this a generator
+            yield  # makes this a generator
         return self.run_sync(gen(), "call", timeout)
 
     # -- the loop --------------------------------------------------------------------------
@@ -145,6 +151,11 @@ class Loop:
             while self._ready:
                 task, value = self._ready.popleft()
                 self._step(task, value)
+            # A waiting thread hears of its result only once everything it set in motion has
+            # run as far as it can: the switch is always quicker than the next command.
+            done, self._idle_done = self._idle_done, []
+            for task in done:
+                task.done.set()
 
     def _step(self, task: Task, value: Any) -> None:
         try:
@@ -169,5 +180,8 @@ class Loop:
                            (time.monotonic() + float(what), next(self._counter), task))
 
     def _finish(self, task: Task) -> None:
-        task.done.set()
+        if task.sync:
+            self._idle_done.append(task)
+        else:
+            task.done.set()
         task.finished.set(task.result)
