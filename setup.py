@@ -5,10 +5,20 @@ replace; both install a top-level package named ``ESL``, so install only one of 
 environment.
 """
 import os
+import re
 
 from setuptools import find_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _version() -> str:
+    """The one version number: ``ESL.__version__`` (read, not imported)."""
+    with open(os.path.join(HERE, "ESL", "__init__.py"), encoding="utf-8") as fh:
+        match = re.search(r'^__version__ = "([^"]+)"$', fh.read(), re.M)
+    if not match:
+        raise RuntimeError("ESL/__init__.py has no __version__")
+    return match.group(1)
 
 
 def _long_description() -> str:
@@ -21,7 +31,7 @@ def _long_description() -> str:
 
 setup(
     name="esl-python",
-    version="0.1.0",
+    version=_version(),
     description=(
         "Pure-Python FreeSWITCH Event Socket Library: a drop-in replacement for the "
         "SWIG-built ESL module, with an embedded event-socket simulator"

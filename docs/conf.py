@@ -3,6 +3,7 @@
 Build: ``make docs`` (= ``sphinx-build -W --keep-going -b html docs docs/_build/html``).
 """
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -16,12 +17,9 @@ copyright = "esl-python contributors"
 
 
 def _version() -> str:
-    with open(os.path.join(ROOT, "setup.py"), encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line.startswith("version="):
-                return line.split("=", 1)[1].strip(" ,\"'")
-    return "unknown"
+    with open(os.path.join(ROOT, "ESL", "__init__.py"), encoding="utf-8") as fh:
+        match = re.search(r'^__version__ = "([^"]+)"$', fh.read(), re.M)
+    return match.group(1) if match else "unknown"
 
 
 release = version = _version()

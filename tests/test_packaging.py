@@ -26,6 +26,8 @@ dist = metadata.distribution("esl-python") if metadata else None
 print(json.dumps({
     "pkg": pkg,
     "files": files,
+    "version": dist.version if dist else None,
+    "esl_version": ESL.__version__,
     "requires_python": dist.metadata["Requires-Python"] if dist else None,
     "requires": (dist.requires or []) if dist else None,
     "scripts": [str(e) for e in dist.entry_points if e.group == "console_scripts"] if dist else None,
@@ -64,7 +66,9 @@ def test_pip_install_copies_every_module_and_py_typed(tmp_path):
     assert info["files"] == _source_files()
     assert "py.typed" in info["files"]
     assert info["requires_python"] == ">=3.8"
-    assert info["requires"] == []          # standard library only at run time
+    assert info["version"] == info["esl_version"]      # one version number, from ESL/__init__.py
+    # Standard library only at run time; the "dev" extra (pytest, hypothesis, sphinx) is optional.
+    assert [r for r in info["requires"] if "extra ==" not in r] == []
     assert any("esl = ESL.cli:main" in s or ("esl" in s and "ESL.cli:main" in s)
                for s in info["scripts"]), info["scripts"]
     assert os.path.exists(_bin(env_dir, "esl"))
