@@ -27,6 +27,9 @@ CACHE = os.path.join(HERE, ".cache")
 GS_VENV = os.path.join(CACHE, "venv-greenswitch")
 GS_REQ = "greenswitch==0.0.19"
 CLIENT_TIMEOUT = 180
+# The server polls for the next command this long before blocking, so a request/reply test
+# measures the client library rather than the server's wake-up latency.
+SPIN = 0.001
 
 # Sizes: each measurement takes ~1-3 s with the reference on a 2-core machine.
 FULL = dict(stream=30000, walk=10000, calls=20000, burst=100, bursts=100,
@@ -92,15 +95,34 @@ def client_env(pythonpath):
 
 # ----------------------------------------------------------------------------- running
 
-def start_server(sizes):
+def _pin(cpu):
+    """A preexec_fn that pins the child to one CPU (None: no pinning)."""
+    if cpu is None:
+        return None
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+def pin_plan(enabled):
+    """(server CPU, client CPU): separate cores when there are two or more, else no pinning."""
+    if not enabled or not hasattr(os, "sched_setaffinity"):
+        return None, None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None, None
+    return cpus[-1], cpus[0]
+
+
+def start_server(sizes, cpu=None):
     spec = {
         "stream": {"events": sizes["stream"], "formats": ["plain", "json"]},
         "walk": {"events": sizes["walk"], "formats": ["plain"]},
         # Enough paced events that the stream outlasts the slow consumer.
         "slow": {"events": sizes["consume"] * 15, "rate": sizes["slow_rate"], "formats": ["plain"]},
     }
+    env = dict(os.environ, BENCH_SPIN=str(SPIN))
     proc = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), json.dumps(spec)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=_pin(cpu))
     line = proc.stdout.readline()
     if not line.startswith("PORTS "):
         proc.kill()
@@ -108,7 +130,7 @@ def start_server(sizes):
     return proc, json.loads(line[6:])
 
 
-def run_client(lib, setup, test, ports, sizes):
+def run_client(lib, setup, test, ports, sizes, cpu=None):
     """Run one client process; return its result dict (with 'error' when it failed)."""
     python, path = setup
     if lib == "greenswitch":
@@ -126,7 +148,7 @@ def run_client(lib, setup, test, ports, sizes):
     cmd = [python, os.path.join(HERE, script), test, str(port), json.dumps(params)]
     try:
         r = subprocess.run(cmd, env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, timeout=CLIENT_TIMEOUT)
+                           text=True, timeout=CLIENT_TIMEOUT, preexec_fn=_pin(cpu))
     except subprocess.TimeoutExpired:
         return {"error": "timed out after %d s" % CLIENT_TIMEOUT}
     for line in r.stdout.splitlines():
@@ -275,6 +297,8 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--json", help="also write every raw result to this file")
+    ap.add_argument("--no-pin", action="store_true",
+                    help="do not pin the server and the clients to separate CPUs")
     a = ap.parse_args(argv)
     libs = [x for x in a.libs.split(",") if x]
     tests = [x for x in a.tests.split(",") if x]
@@ -304,7 +328,10 @@ def main(argv=None):
         notes.append("greenswitch: events via its '*' handler; the slow consumer yields with "
                      "gevent.sleep; the walk iterates its headers dict (no firstHeader/nextHeader)")
 
-    server, ports = start_server(sizes)
+    server_cpu, client_cpu = pin_plan(not a.no_pin)
+    if server_cpu is not None:
+        notes.append("server pinned to CPU %d, clients to CPU %d" % (server_cpu, client_cpu))
+    server, ports = start_server(sizes, server_cpu)
     results = {}
     t_start = time.monotonic()
     try:
@@ -312,7 +339,7 @@ def main(argv=None):
             for test in tests:
                 k = rnd % len(active)
                 for lib in active[k:] + active[:k]:
-                    res = run_client(lib, setups[lib], test, ports, sizes)
+                    res = run_client(lib, setups[lib], test, ports, sizes, client_cpu)
                     results.setdefault((test, lib), []).append(res)
                     if "error" in res:
                         log("bench: round %d %s %s failed: %s" % (rnd + 1, test, lib, res["error"]))

@@ -79,6 +79,24 @@ def send_stream(sock, profile, fmt):
     sock.sendall(st.end)
 
 
+SPIN = float(os.environ.get("BENCH_SPIN", "0"))
+
+
+def _spin_recv(sock):
+    """Poll the socket without sleeping for up to SPIN s; return the data or None."""
+    sock.setblocking(False)
+    end = time.monotonic() + SPIN
+    try:
+        while time.monotonic() < end:
+            try:
+                return sock.recv(65536)
+            except BlockingIOError:
+                pass
+    finally:
+        sock.setblocking(True)
+    return None
+
+
 def serve(sock, profile):
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.sendall(events.AUTH_REQUEST)
@@ -88,9 +106,11 @@ def serve(sock, profile):
     streamed = False
     while True:
         while b"\n\n" not in buf:
+            chunk = _spin_recv(sock) if SPIN and not streamed else None
             sock.settimeout(QUIET_AFTER_STREAM if streamed else 600)
             try:
-                chunk = sock.recv(65536)
+                if chunk is None:
+                    chunk = sock.recv(65536)
             except socket.timeout:
                 chunk = b""
                 if streamed:
