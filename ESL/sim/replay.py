@@ -259,11 +259,11 @@ def replay(transcript: dict, host: str, port: int, outbound_port: Optional[int] 
             if sent:
                 conn.sock.sendall(norm.substitute_sent(sent))
             received = step["received"].encode("latin-1")
-            for old, new in rewrite:
-                received = received.replace(old, new)
             expected, rest = split_frames(received)
             if rest:
                 expected.append(rest)
+            for old, new in rewrite:   # after splitting: a rewrite may change lengths
+                expected = [frame.replace(old, new) for frame in expected]
             if expected:
                 timeout = heartbeat_timeout if b"HEARTBEAT" in received else step_timeout
                 got = conn.read_frames(len(expected), timeout)
