@@ -1145,21 +1145,21 @@ class ESLevent:
 
         Returns True; False if the value is None or there is no event.
         """
-        return self._add(args, BOTTOM, "addHeader")
+        return ESLevent._add(self, args, BOTTOM, "addHeader")
 
     def pushHeader(self, *args):
         """Append ``value`` to the array header ``name`` (created at the end if missing).
 
         Returns True; False if the value is None or there is no event.
         """
-        return self._add(args, PUSH, "pushHeader")
+        return ESLevent._add(self, args, PUSH, "pushHeader")
 
     def unshiftHeader(self, *args):
         """As ``pushHeader`` (the value is appended too), but a new header goes to the front.
 
         Returns True; False if the value is None or there is no event.
         """
-        return self._add(args, UNSHIFT, "unshiftHeader")
+        return ESLevent._add(self, args, UNSHIFT, "unshiftHeader")
 
     def delHeader(self, *args):
         """Delete every header named ``name`` (case-insensitive). True even if none matched;
