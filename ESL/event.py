@@ -297,7 +297,8 @@ class _Event:
         if self.cursors:
             for cursor in self.cursors:
                 if cursor.idx is not None:
-                    # A cursor on a deleted header moves on to the next kept one.
+                    # Difference: C keeps a dangling pointer to a deleted current header;
+                    # the cursor moves on to the next kept one.
                     new = sum(1 for i in keep if i < cursor.idx)
                     cursor.idx = new if new < len(keep) else None
         self.names = [self.names[i] for i in keep]
@@ -438,6 +439,7 @@ class _Event:
             else:
                 text = value
             if encode:
+                # Difference: bytes >= 0x80 become proper %XX (the C client prints garbage).
                 text = encode_value(text)
                 if len(text) >= 1534:
                     text = _cut_encoded(text, self._encode_len(i) - 1)
@@ -924,6 +926,10 @@ class _SwigThis:
         pass
 
 
+# Code written for SWIG checks ``type(obj).__name__ == 'SwigPyObject'``.
+_Event.__name__ = _Event.__qualname__ = "SwigPyObject"
+_SwigThis.__name__ = _SwigThis.__qualname__ = "SwigPyObject"
+
 _new = object.__new__
 
 
@@ -1290,6 +1296,8 @@ def _construct(args):
     if n == 1 or n == 2:
         first = args[0]
         # (1) ESLevent(esl_event_t *, int own = 0)
+        # Difference: with own true, C frees the event twice (once per owner); here the
+        # wrappers simply share it and Python frees it once.
         if first is None or type(first) is _Event:
             if n == 1:
                 return first, 0
