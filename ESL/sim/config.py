@@ -179,17 +179,12 @@ class Dialplan:
         return apps
 
     def _extension(self, ext, fields, getvar, apps) -> bool:
-        any_true = False
-        all_ok = True
+        # As mod_dialplan_xml: the extension matched if the last condition evaluated passed.
+        ok = False
         for cond in ext.findall("condition"):
             brk = cond.get("break", "on-false").lower()
             ok, groups = self._test(cond, fields, getvar)
-            if ok:
-                any_true = True
-                tag = "action"
-            else:
-                all_ok = False
-                tag = "anti-action"
+            tag = "action" if ok else "anti-action"
             for act in cond.findall(tag):
                 data = act.get("data", "")
                 if groups is not None:
@@ -197,7 +192,7 @@ class Dialplan:
                 apps.append((act.get("application", ""), data))
             if (ok and brk == "on-true") or (not ok and brk == "on-false") or brk == "always":
                 break
-        return any_true and all_ok
+        return ok
 
     @staticmethod
     def _test(cond, fields, getvar):

@@ -474,7 +474,12 @@ class Listener:
                 self.session = chan
                 self.my_uuid = chan.uuid
                 if chan.listener is None:
-                    self.sw.loop.call(lambda: setattr(chan, "listener", self))
+                    # Like switch_core_session_locate(): the socket holds the session, so
+                    # the channel is not destroyed before this connection ends.
+                    def hold():
+                        chan.listener = self
+                        chan.released_sig = chan.loop.signal()
+                    self.sw.loop.call(hold)
             scope = uid
         else:
             self.my_uuid = self.session.uuid
