@@ -123,7 +123,13 @@ class PacketReader:
         return len(self._buf)
 
     def has_packet(self) -> bool:
-        """True if ``next_packet()`` would return a packet (or raise) without more data."""
+        """True if a whole header block (and, once its head was taken, its body) is buffered.
+
+        ``next_packet()`` can then make progress without more data: it returns a packet,
+        raises, or -- when only the head had arrived -- takes the head and waits for the body.
+        False also while a header block longer than the limit is still unterminated (the
+        next ``next_packet()`` raises); callers that must not block check ``buffered()`` too.
+        """
         if self._head is not None:
             return len(self._buf) >= self._need
         return self._find_end() >= 0
