@@ -774,9 +774,11 @@ def _event_from_json(text):
     ev = _Event()           # created as CLONE: no headers, type CUSTOM
     if type(root) is not _JObject:
         return ev
+    append = ev._append
     for name, value in root:
         if type(value) is str:
-            lname = _lower(name)
+            size = len(name)
+            lname = _lower(name) if size == 5 or size == 10 else None
             if lname == "_body":
                 ev.body = _printf_body(value)
                 continue
@@ -785,7 +787,10 @@ def _event_from_json(text):
                 etype = name_event(value)
                 if etype is not None:
                     ev.etype = etype
-            ev.add(BOTTOM, name, value)
+            if value and "[" not in name and "ARRAY::" not in value:
+                append(name, value)         # what the add rules come to in this case
+            else:
+                ev.add(BOTTOM, name, value)
         elif type(value) is list:
             for item in value:
                 if type(item) is str:
