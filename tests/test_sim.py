@@ -508,3 +508,32 @@ def test_command_line_runs_until_sigterm(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_filters_regex_negative_and_session_only_commands(esl_sim):
+    c = Raw(esl_sim.port).auth()
+    assert c.cmd("event plain CUSTOM esl::a esl::b esl::c") == reply(
+        "+OK event listener enabled plain")
+    assert c.cmd("filter Event-Subclass /^esl::[ab]$/") == reply(
+        "+OK filter added. [Event-Subclass]=[/^esl::[ab]$/]")
+    assert c.cmd("filter X-Drop -yes") == reply("+OK filter added. [X-Drop]=[-yes]")
+    def send(sub, extra=""):
+        c.send(("sendevent CUSTOM\nEvent-Subclass: %s%s\n\n" % (sub, extra)).encode())
+        return c.frames(2, timeout=0.5)
+    assert event_names(send("esl::a")[1:]) == ["CUSTOM"]
+    assert len(send("esl::c")) == 1                 # the regex does not match: reply only
+    assert len(send("esl::b", "\nX-Drop: YES")) == 1   # negative filter, case-insensitive
+    for cmd in ("getvar x", "connect", "resume", "myevents"):
+        assert c.cmd(cmd) == reply("-ERR command not found")
+    assert c.cmd("divert_events on") == reply("-ERR not controlling a session.")
+
+
+def test_sendevent_types(esl_sim):
+    c = Raw(esl_sim.port).auth()
+    c.cmd("event json NOTIFY CUSTOM")
+    got = c.cmd("sendevent notify\nEvent-Name: NOTIFY\nX-A: 1", 2)
+    ev = json.loads(body(got[1]))
+    assert ev["Event-Name"] == "NOTIFY" and ev["Command"] == "sendevent notify"
+    assert got[0] == reply("+OK " + ev["Event-UUID"])
+    got = c.cmd("sendevent NO_SUCH_TYPE", 2)        # unknown name: a subclass-less CUSTOM
+    assert json.loads(body(got[1]))["Event-Name"] == "CUSTOM"

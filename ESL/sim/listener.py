@@ -29,6 +29,7 @@ _LOG_NAMES = {"console": 0, "alert": 1, "crit": 2, "err": 3, "warning": 4, "noti
 _API_WRAPPERS = ("bgapi", "sched_api", "eval", "expand", "xml_wrap")
 
 MAX_QUEUE = 100000
+MAX_DROPS = 500
 
 
 class _Closing(Exception):
@@ -76,6 +77,7 @@ class Listener:
         self._hangup_seen = False
         self._linger_deadline = None   # type: Optional[float]
         self._first = True
+        self._kill = None             # type: Optional[str]
         self.thread = threading.Thread(target=self._thread_main, daemon=True,
                                        name="esl-sim-listener")
 
@@ -116,7 +118,12 @@ class Listener:
     def _push(self, item) -> None:
         with self._lock:
             if len(self._queue) >= MAX_QUEUE:
+                # A full queue drops; a client that stops reading for good gets killed.
                 self._drops += 1
+                if self._drops > MAX_DROPS and self._kill is None:
+                    self._kill = ("killed listener because of lost %s\n"
+                                  % ("events" if item[0] == "event" else "log lines"))
+                    self._wakeup()
                 return
             self._drops = 0
             self._queue.append(item)
@@ -181,6 +188,11 @@ class Listener:
             if self._shutdown:
                 self._goodbye_body = "The system is being shut down.\n"
                 return True
+            if self._kill is not None:
+                with self._lock:
+                    self._queue.clear()
+                self._goodbye_body = self._kill
+                return True
             timeout = None
             if deadline is not None:
                 timeout = deadline - time.monotonic()
@@ -203,12 +215,9 @@ class Listener:
                     return False
                 self.reader.feed(data)
                 for cmd in self.reader.commands():
-                    if deadline is not None and (self.authed or not self._first_only):
-                        deadline = None
+                    deadline = None   # the time limit is for the first command only
                     if not self._handle(cmd):
                         return True
-                    if self.authed:
-                        deadline = None
             if not self.reader.pending:
                 self._flush()
                 if self._hangup_seen and self.session is not None and not self._noticed:
@@ -220,7 +229,6 @@ class Listener:
                     if self.linger > 0:
                         self._linger_deadline = time.monotonic() + self.linger
 
-    _first_only = False
     _noticed = False
     _goodbye_body = proto.GOODBYE
 
@@ -268,7 +276,8 @@ class Listener:
         # hangs up (or, after ``resume``, goes on with its dialplan).
         chan.listener = None
         if not chan.hungup:
-            if self.resume:
+            resume_var = (chan.getvar("socket_resume") or "").lower()
+            if self.resume or resume_var in ("true", "yes", "on", "1"):
                 chan.parked = False
                 chan.wake.set()
             else:
@@ -386,7 +395,6 @@ class Listener:
             raise _Closing()
         if lline.startswith("userauth "):
             return self._userauth(line[9:])
-        self._first_only = True   # the 25-second limit applies to the first command only
         return self._reply("")
 
     def _userauth(self, spec: str) -> bytes:
