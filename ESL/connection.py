@@ -22,6 +22,9 @@ __all__ = ["ESLconnection"]
 
 _INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
 _RECV_SIZE = 65536
+# Non-blocking single calls on our blocking socket (Linux, BSD, macOS); without it a command
+# is written with a plain sendall().
+_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 _REPLY_TYPES = ("api/response", "command/reply")
 
 _OVERLOAD_ERROR = (
@@ -204,8 +207,12 @@ class ESLconnection:
 
     # -- I/O primitives ---------------------------------------------------------------------
 
-    def _send(self, cmd: bytes) -> bool:
-        """``esl_send``: write one command and its blank line; on failure mark the link down."""
+    def _send(self, cmd: bytes, drain: bool = False) -> bool:
+        """``esl_send``: write one command and its blank line; on failure mark the link down.
+
+        ``drain`` (only with the handle lock held, i.e. from ``_exchange``): keep reading
+        into the receive buffer while the peer is not accepting our bytes.
+        """
         if _log.enabled(7):
             _debug("esl_send", 1508, "SEND\n%s\n" % cmd.decode("utf-8", "surrogateescape"))
         sock = self._sock
@@ -213,11 +220,43 @@ class ESLconnection:
             return False
         try:
             with self._wlock:
-                sock.sendall(commands.frame(cmd))
-        except OSError:
+                if drain and _DONTWAIT:
+                    self._send_draining(sock, commands.frame(cmd))
+                else:
+                    sock.sendall(commands.frame(cmd))
+        except (OSError, ValueError):
             self._connected = False
             return False
         return True
+
+    def _send_draining(self, sock: socket.socket, data: bytes) -> None:
+        """``sendall`` that reads whatever arrives while the peer's receive window is closed.
+
+        Difference: the C library only writes here. A server that writes events and reads
+        no command until its writes complete (FreeSWITCH's listener thread does exactly that)
+        then deadlocks with a command larger than the socket buffers: both sides blocked in a
+        write. Bytes read meanwhile are only buffered (in memory, in order) and become packets
+        in the reply wait that follows, so nothing is lost or reordered.
+        """
+        view = memoryview(data)
+        reading = True
+        while True:
+            try:
+                view = view[sock.send(view, _DONTWAIT):]
+            except BlockingIOError:
+                pass
+            if not view:
+                return
+            if not (_wait_io(sock, reading) and reading):
+                continue
+            try:
+                chunk = sock.recv(_RECV_SIZE, _DONTWAIT)
+            except BlockingIOError:
+                continue
+            if chunk:
+                self._reader.feed(chunk)
+            else:
+                reading = False   # EOF: the reply wait will see it again and fail
 
     def _fail(self) -> None:
         self._connected = False
@@ -254,7 +293,7 @@ class ESLconnection:
 
     def _exchange(self, cmd: bytes) -> Optional[Packet]:
         """Send a command and wait for its reply, queueing every other packet (lock held)."""
-        if not self._connected or not self._send(cmd):
+        if not self._connected or not self._send(cmd, drain=True):
             return None
         queue = self._queue
         while True:
@@ -571,6 +610,17 @@ class ESLconnection:
 
     def __repr__(self) -> str:
         return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
+
+
+def _wait_io(sock: socket.socket, reading: bool) -> bool:
+    """Block until ``sock`` is writable or (if ``reading``) readable; True if readable."""
+    if hasattr(select, "poll"):   # no FD_SETSIZE limit, unlike select()
+        poller = select.poll()
+        poller.register(sock, select.POLLOUT | (select.POLLIN if reading else 0))
+        return any(mask & (select.POLLIN | select.POLLHUP | select.POLLERR)
+                   for _, mask in poller.poll())
+    readable, _, _ = select.select([sock] if reading else [], [sock], [sock])
+    return bool(readable)
 
 
 def _header_names(event: ESLevent):
