@@ -339,12 +339,12 @@ def api_originate(sw, arg) -> Generator:
         timeout = 60.0
     a, b = _loopback_pair(sw, exten, context, dial, variables)
     yield from _start_legs(sw, a, b, context, exten)
-    # Wait for the far end to answer (or to fail).
+    # Wait for the far end to answer (or to fail). Once answered the originate has
+    # succeeded, even if the call is hung up again before this task runs.
     if not a.answered_sig.is_set:
-        timer = sw.loop.signal()
-        sw.loop.spawn(_set_after(timeout, timer, a), "originate-timeout")
+        sw.loop.spawn(_set_after(timeout, a), "originate-timeout")
         yield a.answered_sig
-    if a.hungup or a.answer_state != "answered":
+    if not a.answered_sig.value:
         cause = a.hangup_cause or b.hangup_cause or "NO_ANSWER"
         if not a.hungup:
             a.hangup(cause)
@@ -367,10 +367,11 @@ def api_originate(sw, arg) -> Generator:
     return "+OK %s\n" % a.uuid
 
 
-def _set_after(seconds, sig, chan):
+def _set_after(seconds, chan):
     yield seconds
     if not chan.answered_sig.is_set:
-        chan.hangup("NO_ANSWER") if not chan.hungup else None
+        if not chan.hungup:
+            chan.hangup("NO_ANSWER")
         chan.answered_sig.set(False)
 
 
