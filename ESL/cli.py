@@ -320,6 +320,14 @@ def _apply_args(args, profile: Profile) -> None:
         profile.connect_timeout = atoi(args.connect_timeout)
 
 
+def _block_sigint() -> None:
+    """Keep SIGINT away from a helper thread, so the kernel delivers Ctrl-C to the main thread
+    (Python runs handlers only there; a signal landing elsewhere would not interrupt the
+    main thread's blocking read)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 # -- connecting -----------------------------------------------------------------------------
 
 class ConnectError(Exception):
@@ -360,6 +368,7 @@ def open_connection(profile: Profile) -> ESLconnection:
     lock = threading.Lock()
 
     def run() -> None:
+        _block_sigint()
         try:
             if profile.user:
                 conn = ESLconnection(profile.host, profile.port, profile.user, profile.password)
@@ -554,6 +563,7 @@ class Console:
     # -- reading from the switch -----------------------------------------------------------
 
     def reader(self) -> None:
+        _block_sigint()
         while not self.stop.is_set():
             conn = self.conn
             if conn is None:
@@ -625,6 +635,7 @@ class Console:
         threading.Thread(target=self._reconnect, name="esl-reconnect", daemon=True).start()
 
     def _reconnect(self) -> None:
+        _block_sigint()
         where = "%s:%d" % (self.profile.host, self.profile.port)
         reason = ""
         for attempt in range(RECONNECT_ATTEMPTS):
@@ -655,12 +666,21 @@ class Console:
         self._wake_main()
 
     def _wake_main(self) -> None:
-        """Interrupt the input thread's blocking read so it sees ``lost``."""
-        if self.in_input and hasattr(signal, "pthread_kill"):
+        """Interrupt the input thread's blocking read so it sees ``lost``.
+
+        Repeated while it still waits: a signal landing just before readline's select() is
+        only noticed at the next key press.
+        """
+        if not hasattr(signal, "pthread_kill"):
+            return   # Windows: the input loop notices at the next line
+        for _ in range(50):
+            if not self.in_input:
+                return
             try:
                 signal.pthread_kill(self._main_ident, signal.SIGINT)
             except (OSError, ValueError):
-                pass
+                return
+            time.sleep(0.2)
 
     # -- commands --------------------------------------------------------------------------
 

@@ -643,7 +643,12 @@ def test_control_c_warns_and_control_d_exits(session_factory, home):
     with FakeSwitch() as sw:
         s = _start(session_factory, home, sw, "-q")
         s.expect("freeswitch@testswitch> ")
-        s.send("half typed\x03")
+        s.send("half typed")
+        s.expect("half typed")
+        # Let readline get back into its select(): CPython's readline loop only notices a
+        # signal that interrupts that call (one landing just before waits for the next key).
+        time.sleep(0.3)
+        s.send("\x03")
         s.expect("Type control-D or /exit or /quit or /bye to exit.")
         s.expect("freeswitch@testswitch> ")
         s.send("\x04")
@@ -740,10 +745,13 @@ def test_sim_interactive_session(sim, session_factory, home):
 def test_sim_log_lines_coloured_by_level(sim, session_factory, home):
     s = session_factory(["-P", str(sim.port), "-q"], home)
     s.expect("Type /help <enter> to see a list of commands")
+    s.expect("> ")
     s.line("/log 7")
     s.expect("+OK log level 7 [7]")
+    s.expect("> ")
     s.line("log INFO hello-info-line")
     s.expect("[INFO] mod_commands.c:7247 hello-info-line")
+    s.expect("> ")
     s.line("log ERR hello-error-line")
     s.expect("[ERR] mod_commands.c:7247 hello-error-line")
     s.line("/exit")
@@ -760,6 +768,7 @@ def test_sim_events_printed(sim, session_factory, home):
     s.expect("Type /help <enter> to see a list of commands")
     s.line("/event plain RELOADXML")
     s.expect("+OK event listener enabled plain")
+    s.expect("> ")
     s.line("reloadxml")
     out = s.expect("Event-Calling-Function: switch_xml_open_root")
     assert "RECV EVENT\nEvent-Name: RELOADXML\n" in out.replace("\r\n", "\n")
