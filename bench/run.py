@@ -78,13 +78,13 @@ def setup_greenswitch():
     return py, ""
 
 
-def setup_ours():
-    env = client_env(ROOT)
+def setup_ours(root=ROOT):
+    env = client_env(root)
     r = subprocess.run([sys.executable, "-c", "import ESL; ESL.ESLconnection; ESL.ESLevent"],
                        env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode != 0:
         return "import ESL failed: " + (r.stdout.strip().splitlines() or ["?"])[-1]
-    return sys.executable, ROOT
+    return sys.executable, root
 
 
 def client_env(pythonpath):
@@ -297,6 +297,8 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--json", help="also write every raw result to this file")
+    ap.add_argument("--ours", metavar="DIR", default=ROOT,
+                    help="measure the ESL package under DIR as 'ours' (default: this repo)")
     ap.add_argument("--no-pin", action="store_true",
                     help="do not pin the server and the clients to separate CPUs")
     a = ap.parse_args(argv)
@@ -311,7 +313,9 @@ def main(argv=None):
     sizes = QUICK if a.quick else FULL
 
     notes, setups, skipped = [], {}, {}
-    for lib, fn in (("ref", setup_ref), ("ours", setup_ours), ("greenswitch", setup_greenswitch)):
+    ours_root = os.path.abspath(a.ours)
+    for lib, fn in (("ref", setup_ref), ("ours", lambda: setup_ours(ours_root)),
+                    ("greenswitch", setup_greenswitch)):
         if lib not in libs:
             continue
         s = fn()
@@ -324,6 +328,8 @@ def main(argv=None):
     active = [x for x in libs if x in setups]
     if not active:
         raise SystemExit("bench: no library to measure")
+    if "ours" in active and ours_root != ROOT:
+        notes.append("ours = the ESL package under %s" % ours_root)
     if "greenswitch" in active:
         notes.append("greenswitch: events via its '*' handler; the slow consumer yields with "
                      "gevent.sleep; the walk iterates its headers dict (no firstHeader/nextHeader)")
