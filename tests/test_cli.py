@@ -774,3 +774,40 @@ def test_sim_events_printed(sim, session_factory, home):
     assert "RECV EVENT\nEvent-Name: RELOADXML\n" in out.replace("\r\n", "\n")
     s.line("/exit")
     assert s.wait() == 0
+
+
+def test_sim_shutdown_ends_the_session(session_factory, home):
+    import ESL.sim
+    sim = ESL.sim.Simulator().start()
+    try:
+        s = session_factory(["-P", str(sim.port), "-q"], home)
+        s.expect("Type /help <enter> to see a list of commands")
+        s.expect("> ")
+    finally:
+        sim.stop()
+    s.expect("Disconnected from 127.0.0.1:%d." % sim.port)
+    assert s.wait() == cli.EXIT_LOST
+
+
+def test_debug_option_turns_on_the_binding_log(home):
+    with FakeSwitch() as sw:
+        res = run_cli(["-P", str(sw.port), "-d", "7", "-x", "version"], home)
+    assert res.returncode == 0
+    assert res.stdout == "FreeSWITCH Version 1.11.3-dev\n\n"
+    assert "[DEBUG] esl.c:" in res.stderr and "SEND\napi version\nconsole_execute: true" in res.stderr
+
+
+def test_function_keys_run_their_bound_command(session_factory, home):
+    with FakeSwitch() as sw:
+        (home / ".fs_cli_conf").write_text("[default]\nport => %d\nkey_F3 => version\n" % sw.port)
+        s = session_factory(["-q"], home)
+        s.expect("freeswitch@testswitch> ")
+        s.send("\x1bOQ")                  # F2: fs_cli's default binding, "status"
+        s.expect("is ready")
+        s.expect("freeswitch@testswitch> ")
+        s.send("\x1b[13~")                # F3, rebound in the profile
+        s.expect("FreeSWITCH Version 1.11.3-dev")
+        s.expect("freeswitch@testswitch> ")
+        s.line("/exit")
+        assert s.wait() == 0
+    assert [c.split("\n")[0] for c in sw.api_commands()][-2:] == ["api status", "api version"]
