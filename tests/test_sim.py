@@ -2,7 +2,6 @@
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -517,6 +516,7 @@ def test_filters_regex_negative_and_session_only_commands(esl_sim):
     assert c.cmd("filter Event-Subclass /^esl::[ab]$/") == reply(
         "+OK filter added. [Event-Subclass]=[/^esl::[ab]$/]")
     assert c.cmd("filter X-Drop -yes") == reply("+OK filter added. [X-Drop]=[-yes]")
+
     def send(sub, extra=""):
         c.send(("sendevent CUSTOM\nEvent-Subclass: %s%s\n\n" % (sub, extra)).encode())
         return c.frames(2, timeout=0.5)

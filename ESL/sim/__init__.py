@@ -11,7 +11,7 @@ includes); without it the simulator behaves like a stock install.
 """
 import socket
 import threading
-from typing import List, Optional
+from typing import List, Optional  # noqa: F401 (type comments)
 
 from .config import Config, ConfigError
 from .core import Switch

@@ -7,7 +7,7 @@ same event types in the same order, with the same channel/caller/variable blocks
 import re
 import time
 from collections import deque
-from typing import Deque, Dict, Generator, List, Optional, Tuple
+from typing import Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
 
 from ..protocol.server import ServerEvent
 from .core import new_uuid
@@ -461,15 +461,14 @@ def _sleep_interruptible(chan: Channel, seconds: float) -> Generator:
         if left <= 0:
             break
         chan.wake = chan.loop.signal()
-        timer = chan.loop.signal()
-        chan.loop.spawn(_set_after(timer, left, chan.wake), "timer")
+        chan.loop.spawn(_set_after(left, chan.wake), "timer")
         yield chan.wake
         if chan.hungup:
             break
     return max(0.0, seconds - max(0.0, end - time.monotonic()))
 
 
-def _set_after(timer, seconds: float, sig) -> Generator:
+def _set_after(seconds: float, sig) -> Generator:
     yield seconds
     sig.set()
 

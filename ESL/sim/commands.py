@@ -8,7 +8,8 @@ import time
 from typing import Dict, Generator, List, Optional, Tuple
 
 from .channel import Channel, HANGUP_CAUSES
-from .core import LOG_LEVELS, VERSION_TEXT, new_uuid, show_json
+from ..protocol.server import ServerEvent
+from .core import LOG_LEVELS, VERSION_TEXT, show_json
 
 __all__ = ["API"]
 
@@ -159,7 +160,6 @@ def api_uuid_park(sw, arg):
     if chan is None:
         return err
     if not chan.parked:
-        from .core import ServerEvent
         msg = ServerEvent([("call-command", "execute"), ("execute-app-name", "park")])
         chan.queue_message(msg)
     return "+OK\n"

@@ -8,7 +8,7 @@ import threading
 import time
 import uuid as uuidlib
 from email.utils import formatdate
-from typing import Callable, Dict, Generator, List, Optional
+from typing import Dict, Generator, List, Optional
 
 from ..protocol.server import ServerEvent
 from .config import Config
@@ -63,13 +63,12 @@ class Switch:
         self.loop = Loop()
         self._seq = itertools.count(1)
         self._lock = threading.RLock()
-        self.listeners = []   # type: List = []
+        self.listeners = []   # type: List
         self.channels = {}    # type: Dict[str, object]
         self.session_count_total = 0
         self.session_peak = 0
         self.global_vars = dict(config.vars)
         self._task_ids = itertools.count(1)
-        self.outbound_connector = None   # type: Optional[Callable]
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -217,7 +216,7 @@ class Switch:
         return ev
 
     # -- api -------------------------------------------------------------------------------
-    def api_sync(self, cmd: str, arg: str, job=None, timeout: Optional[float] = None) -> str:
+    def api_sync(self, cmd: str, arg: str, timeout: Optional[float] = None) -> str:
         """Run an api command from a listener thread; returns its output (fires API event)."""
         return self.loop.run_sync(self.api(cmd, arg), "api " + cmd, timeout)
 

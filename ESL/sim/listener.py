@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 from collections import deque
-from typing import Deque, List, Optional, Set, Tuple
+from typing import Deque, List, Optional, Set, Tuple  # noqa: F401
 
 from ..protocol import server as proto
 from ..protocol.server import ServerEvent, event_type_from_name
@@ -310,7 +310,7 @@ class Listener:
         if not self.authed:
             return self._unauthed(cmd, lline)
         if "mod_event_socket" in low and ("unload" in low or "reload" in low):
-            job = proto.reply_frame  # noqa: keep the shape simple: answer like `api bgapi`
+            # FreeSWITCH rewrites these to `api bgapi ...`; we answer like that api would.
             return proto.api_response_frame("+OK Job-UUID: %s\n" % self._new_uuid())
         if lline.startswith("exit") or lline.startswith("..."):
             self._send(self._reply("+OK bye"))

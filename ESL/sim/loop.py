@@ -12,7 +12,7 @@ import itertools
 import threading
 import time
 from collections import deque
-from typing import Any, Callable, Deque, Generator, List, Optional, Tuple
+from typing import Any, Callable, Deque, Generator, List, Optional, Tuple  # noqa: F401
 
 __all__ = ["Loop", "Signal", "Task"]
 

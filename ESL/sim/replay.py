@@ -20,7 +20,7 @@ import re
 import socket
 import sys
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple  # noqa: F401 (type comments)
 
 __all__ = ["replay", "merge", "split_frames", "Normalizer", "ReplayResult"]
 
