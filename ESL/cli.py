@@ -481,12 +481,12 @@ class Console:
         self.logfilter: Optional[str] = None
         self.stop = threading.Event()
         self.lost = False          # disconnected for good: the input loop must end
-        self.busy = False          # a command is running on the input thread
         self.in_input = False
         self.warn_stop = False
         self.replay: List[str] = []   # subscription commands to repeat after a reconnect
         self.switchname = ""
         self.switch_hostname = ""
+        self.prompt = ""
         self.readline = None
         self._hooked = False
         self.history_file: Optional[str] = None
@@ -527,7 +527,6 @@ class Console:
             prompt = "\001%s\002%s\001%s\002" % (pcolor, bare, icolor)
         else:
             prompt = pcolor + bare + icolor
-        self.bare_prompt = bare
         self.prompt = prompt
         self.out.prompt = prompt.replace("\001", "").replace("\002", "")
 
@@ -555,10 +554,12 @@ class Console:
 
     def start_logging(self) -> None:
         """Send ``log <level>`` unless quiet, and show the reply, as fs_cli does at start."""
-        if self.profile.quiet:
-            return
-        self._subscription("log %s" % self.profile.loglevel if self.profile.loglevel else "log",
-                           record=False)
+        if not self.profile.quiet:
+            self._subscription(self._log_command(), record=False)
+
+    def _log_command(self) -> str:
+        # fs_cli's bytes: "log <level>", so "log " (trailing blank) when no level is set.
+        return "log %s" % self.profile.loglevel
 
     # -- reading from the switch -----------------------------------------------------------
 
@@ -649,11 +650,13 @@ class Console:
                 reason = exc.reason
                 continue
             with self.conn_lock:
+                if self.stop.is_set():   # the user left while we were connecting
+                    conn.disconnect()
+                    return
                 self.conn = conn
             self.out.error("Reconnected to %s." % where)
             if not self.profile.quiet:
-                self._subscription("log %s" % self.profile.loglevel
-                                   if self.profile.loglevel else "log", record=False)
+                self._subscription(self._log_command(), record=False)
             for cmd in list(self.replay):
                 self._subscription(cmd, record=False)
             return
@@ -863,12 +866,8 @@ class Console:
                     break
                 if not line.strip():
                     continue
-                self.busy = True
-                try:
-                    if not self.process(line):
-                        break
-                finally:
-                    self.busy = False
+                if not self.process(line):
+                    break
                 if self.lost:
                     break
         finally:
@@ -876,8 +875,8 @@ class Console:
             if old_handler is not None:
                 signal.signal(signal.SIGINT, old_handler)
             self.save_history()
-            conn = self.conn
-            self.conn = None
+            with self.conn_lock:
+                conn, self.conn = self.conn, None
             if conn is not None:
                 conn.disconnect()
             reader.join(2.0)

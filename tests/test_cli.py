@@ -582,7 +582,7 @@ def test_no_colour_when_not_a_terminal(session_factory, home):
         assert s.wait() == 0
         out = s.buf.decode()
     assert "\033[" not in out
-    assert "log" in sw.commands   # fs_cli's start-up "log" with the profile's (empty) level
+    assert "log " in sw.commands   # fs_cli's start-up "log <level>", the level empty here
     assert "[ERR] test.c:1 an error line\n" in out
 
 
@@ -696,7 +696,7 @@ def test_reconnect_shows_notice_and_keeps_working(session_factory, home):
         s.line("/exit")
         assert s.wait() == 0
     assert sw.logins == 2
-    assert sw.commands.count("log") == 2
+    assert sw.commands.count("log ") == 2
 
 
 # -- against the simulator ----------------------------------------------------------------------
