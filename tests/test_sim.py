@@ -537,3 +537,21 @@ def test_sendevent_types(esl_sim):
     assert got[0] == reply("+OK " + ev["Event-UUID"])
     got = c.cmd("sendevent NO_SUCH_TYPE", 2)        # unknown name: a subclass-less CUSTOM
     assert json.loads(body(got[1]))["Event-Name"] == "CUSTOM"
+
+
+def test_echo_and_log_applications(tmp_path, esl_sim_factory):
+    sim = esl_sim_factory(short_call_conf(tmp_path))
+    c = Raw(sim.port).auth("s3cret")
+    assert c.cmd("log info") == reply("+OK log level info [6]")
+    uuid = body(c.cmd("api originate loopback/200/default &echo")).split()[1]
+    got = c.cmd("sendmsg %s\ncall-command: execute\nexecute-app-name: log\n"
+                "execute-app-arg: NOTICE from the dialplan" % uuid, 2)
+    assert got[0] == reply("+OK")
+    logs = [f for f in got if f.startswith(b"Content-Type: log/data")]
+    assert logs and body(logs[0]).endswith("[NOTICE] mod_dptools.c:1746 from the dialplan\n")
+    assert body(c.cmd("api uuid_getvar %s current_application" % uuid)) == "log"
+    c.cmd("api uuid_kill " + uuid)
+    deadline = time.monotonic() + 5
+    while sim.channel_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sim.channel_count() == 0

@@ -580,8 +580,34 @@ def app_socket(chan: Channel, data: str) -> Generator:
             yield from chan.wait_wake()
 
 
+def app_echo(chan: Channel, data: str) -> Generator:
+    """Echo media back until hangup (no media here: just stay, serving messages)."""
+    while not chan.hungup:
+        yield from chan.process_messages()
+        if chan.hungup:
+            break
+        yield from chan.wait_wake()
+
+
+def app_log(chan: Channel, data: str) -> Generator:
+    from .core import LOG_LEVELS
+    level, _, text = data.strip().partition(" ")
+    if level.lower() not in LOG_LEVELS:
+        level, text = "DEBUG", data.strip()
+    chan.sw.log(LOG_LEVELS[level.lower()], text, "mod_dptools.c", "log_function", 1746,
+                chan.uuid)
+    return
+    yield  # pragma: no cover
+
+
+def app_noop(chan: Channel, data: str) -> Generator:
+    return
+    yield  # pragma: no cover
+
+
 APPLICATIONS = {
     "answer": app_answer, "pre_answer": app_pre_answer, "park": app_park,
-    "hangup": app_hangup, "sleep": app_sleep, "set": app_set, "unset": app_unset,
-    "playback": app_playback, "socket": app_socket,
+    "hangup": app_hangup, "sleep": app_sleep, "set": app_set, "export": app_set,
+    "unset": app_unset, "playback": app_playback, "socket": app_socket, "echo": app_echo,
+    "log": app_log, "info": app_noop, "ring_ready": app_noop,
 }
