@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+import warnings
 from typing import Callable, List, Optional, Tuple
 
 from .connection import ESLconnection
@@ -443,7 +444,10 @@ class Output:
             stream.write(text)
             stream.flush()
             if redraw:
-                self.out.write(self.prompt + self.line_buffer())
+                typed = self.line_buffer()
+                if isinstance(typed, bytes):   # PyPy's readline
+                    typed = typed.decode("utf-8", "replace")
+                self.out.write(self.prompt + typed)
                 self.out.flush()
 
     def error(self, text: str) -> None:
@@ -776,7 +780,6 @@ class Console:
         except ImportError:
             return   # no line editing on this platform: plain input still works
         self.readline = readline
-        self._hooked = hasattr(readline, "set_pre_input_hook")
         if hasattr(readline, "set_auto_history"):
             readline.set_auto_history(False)   # we skip repeated lines, like fs_cli
         readline.set_history_length(HISTORY_LENGTH)
@@ -798,7 +801,10 @@ class Console:
         self.out.line_buffer = readline.get_line_buffer
         if hasattr(readline, "set_pre_input_hook"):
             # Redraw around asynchronous output only once readline has printed the prompt.
-            readline.set_pre_input_hook(self._prompt_shown)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                readline.set_pre_input_hook(self._prompt_shown)
+            self._hooked = not caught   # PyPy's readline warns "not implemented"
 
     def _prompt_shown(self) -> None:
         self.out.at_prompt = True
