@@ -555,3 +555,35 @@ def test_echo_and_log_applications(tmp_path, esl_sim_factory):
     while sim.channel_count() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sim.channel_count() == 0
+
+
+def test_outbound_static_hangup_ends_the_socket_before_the_call_completes(tmp_path,
+                                                                          esl_sim_factory):
+    app = socket.socket()
+    app.bind(("127.0.0.1", 0))
+    app.listen(1)
+    conf = small_conf(tmp_path, dialplan="""
+      <extension name="sock"><condition field="destination_number" expression="^300$">
+        <action application="socket" data="127.0.0.1:%d"/>
+      </condition></extension>""" % app.getsockname()[1])
+    sim = esl_sim_factory(conf)
+    ctl = Raw(sim.port).auth("s3cret")
+    ctl.cmd("event plain CHANNEL_HANGUP_COMPLETE")
+    ctl.cmd("bgapi originate loopback/300/default &park")
+    app.settimeout(5)
+    sock, _ = app.accept()
+    out = Raw.__new__(Raw)
+    out.sock, out.buf, out.closed = sock, b"", False
+    uuid = re.search(rb"\nUnique-ID: (\S+)\n", out.cmd("connect")).group(1)
+    out.cmd("myevents")
+    got = out.cmd("sendmsg\ncall-command: hangup\nhangup-cause: USER_BUSY", 3)
+    assert got[0] == reply("+OK")
+    assert event_names(got[1:2]) == ["CHANNEL_HANGUP"]
+    assert got[2] == GOODBYE.replace(
+        b"Content-Type: text/disconnect-notice\n",
+        b"Content-Type: text/disconnect-notice\nControlled-Session-UUID: %s\n"
+        b"Content-Disposition: disconnect\n" % uuid)
+    assert out.wait_closed()
+    done = ctl.frames(2, timeout=3)
+    assert event_names(done) == ["CHANNEL_HANGUP_COMPLETE"] * 2
+    app.close()

@@ -248,6 +248,11 @@ class Channel:
         self.state_num = STATES.index("CS_HANGUP")
         self.answer_state = "hangup"
         self.fire("HANGUP")
+        if self.listener is not None and self.listener.static:
+            # A static socket runs on the channel's own thread: it notices the hangup at
+            # once, before the state machine can go on (its CHANNEL_HANGUP_COMPLETE comes
+            # only after the socket has let go).
+            self.listener.session_hangup(self)
         self.answered_sig.set(False)
         self.wake.set()
         return True
@@ -573,11 +578,13 @@ def app_socket(chan: Channel, data: str) -> Generator:
     if is_async:
         yield from park_loop(chan)
     else:
-        while not chan.hungup and chan.listener is listener and not listener.finished:
+        while not chan.hungup and not listener.finished:
             yield from chan.process_messages()
             if chan.hungup or listener.finished:
                 break
             yield from chan.wait_wake()
+        if not chan.released_sig.is_set:
+            yield chan.released_sig   # the application returns when the socket is done
 
 
 def app_echo(chan: Channel, data: str) -> Generator:

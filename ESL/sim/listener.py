@@ -53,6 +53,8 @@ class Listener:
         self.session = channel
         self.async_mode = async_mode
         self.full = full
+        #: An outbound socket without ``async``: it runs on the channel's thread.
+        self.static = self.outbound and not async_mode
         self.authed = self.outbound
         self.allowed_events = None   # type: Optional[Tuple[Set[str], Set[str], bool]]
         self.allowed_api = None      # type: Optional[Set[str]]
