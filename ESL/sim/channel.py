@@ -258,7 +258,14 @@ class Channel:
         return True
 
     def queue_message(self, msg: ServerEvent, done=None) -> None:
-        """Queue a sendmsg message; ``done`` (a threading.Event) is set once it has run."""
+        """Queue a sendmsg message; ``done`` (a threading.Event) is set once it has run.
+
+        A channel that is already hanging up drops the message (and sets ``done``).
+        """
+        if self.hungup:
+            if done is not None:
+                done.set()
+            return
         self.messages.append((msg, done))
         self.wake.set()
 

@@ -530,9 +530,9 @@ class Listener:
         if wait:
             done = threading.Event()
             self.sw.loop.post(lambda: target.queue_message(msg, done))
-            while not done.wait(0.5):
-                if self.finished or target.hungup and not target.messages:
-                    break
+            # The channel sets `done` once the message ran or was dropped.
+            while not done.wait(0.2) and not self._shutdown:
+                pass
         else:
             self.sw.loop.post(lambda: target.queue_message(msg))
         return "+OK"
