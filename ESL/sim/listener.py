@@ -168,42 +168,41 @@ class Listener:
     _shutdown = False
 
     def _thread_main(self) -> None:
-        goodbye = True
         try:
-            goodbye = self.run()
+            self.run()
         except (OSError, proto.CommandError):
-            goodbye = True
+            pass   # a broken socket or a bad Content-Length ends the connection
         finally:
-            self._end(goodbye)
+            self._end()
 
-    def run(self) -> bool:
-        """Serve the connection; returns whether a goodbye notice should be sent."""
+    def run(self) -> None:
+        """Serve the connection until it has to end (the caller then says goodbye)."""
         if not self.outbound:
             ip = self.peer[0] if self.peer else ""
             for acl in self.sw.config.inbound_acls:
                 if not self.sw.config.acl.allows(acl, ip):
                     self._send(proto.rude_rejection_frame())
-                    return True
+                    return
             self._send(proto.greeting_frame())
         deadline = time.monotonic() + self.sw.auth_timeout
         while True:
             if self._shutdown:
                 self._goodbye_body = "The system is being shut down.\n"
-                return True
+                return
             if self._kill is not None:
                 with self._lock:
                     self._queue.clear()
                 self._goodbye_body = self._kill
-                return True
+                return
             timeout = None
             if deadline is not None:
                 timeout = deadline - time.monotonic()
                 if timeout <= 0:
-                    return True
+                    return
             if self._linger_deadline is not None:
                 left = self._linger_deadline - time.monotonic()
                 if left <= 0:
-                    return True
+                    return
                 timeout = left if timeout is None else min(timeout, left)
             ready, _, _ = select.select([self.sock, self._wake_r], [], [], timeout)
             if self._wake_r in ready:
@@ -214,18 +213,18 @@ class Listener:
             if self.sock in ready:
                 data = self.sock.recv(65536)
                 if not data:
-                    return False
+                    return   # the peer closed: say goodbye if it can still hear it
                 self.reader.feed(data)
                 for cmd in self.reader.commands():
                     deadline = None   # the time limit is for the first command only
                     if not self._handle(cmd):
-                        return True
+                        return
             if not self.reader.pending:
                 self._flush()
                 if self._hangup_seen and self.session is not None and not self._noticed:
                     self._noticed = True
                     if self.linger is None:
-                        return True
+                        return
                     self._send(proto.linger_frame(self.session.uuid, self.session.name,
                                                   self.linger))
                     if self.linger > 0:
@@ -248,16 +247,14 @@ class Listener:
     def _send(self, data: bytes) -> None:
         self.sock.sendall(data)
 
-    def _end(self, goodbye: bool) -> None:
+    def _end(self) -> None:
         self.finished = True
         self.sw.remove_listener(self)
-        if goodbye:
-            try:
-                self._flush_quietly()
-                uid = self.session.uuid if self.session is not None else None
-                self._send(proto.disconnect_frame(uid, self._goodbye_body))
-            except OSError:
-                pass
+        try:
+            uid = self.session.uuid if self.session is not None else None
+            self._send(proto.disconnect_frame(uid, self._goodbye_body))
+        except OSError:
+            pass   # the peer is gone already
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -268,10 +265,6 @@ class Listener:
         chan = self.session
         if chan is not None and chan.listener is self:
             self.sw.loop.post(lambda: self._release(chan))
-
-    def _flush_quietly(self) -> None:
-        if self._hangup_seen and not self._noticed and self.session is not None:
-            self._flush()
 
     def _release(self, chan) -> None:
         # Runs on the loop: an outbound socket that ends lets go of its channel, which then
