@@ -13,10 +13,9 @@ from collections import deque
 from typing import Deque, Optional
 
 from . import log as _log
-from .event import ESLevent
+from .event import ESLevent, received_header_lines
 from .protocol import commands
-from .protocol.framing import Packet, PacketReader, ProtocolError, split_header_block
-from .protocol.urlcode import decode_value
+from .protocol.framing import Packet, PacketReader, ProtocolError
 
 __all__ = ["ESLconnection"]
 
@@ -288,8 +287,8 @@ class ESLconnection:
 
     @staticmethod
     def _log_headers(packet: Packet) -> None:
-        for name, value in split_header_block(packet.head):
-            _debug("esl_recv_event", 1316, "RECV HEADER [%s] = [%s]\n" % (name, decode_value(value)))
+        for name, value in received_header_lines(packet.head, False):
+            _debug("esl_recv_event", 1316, "RECV HEADER [%s] = [%s]\n" % (name, value))
 
     def _exchange(self, cmd: bytes) -> Optional[Packet]:
         """Send a command and wait for its reply, queueing every other packet (lock held)."""
@@ -351,11 +350,11 @@ class ESLconnection:
         return ESLevent._socket_data(packet.head, packet.body)
 
     def _log_received(self, packet: Packet) -> None:
-        event = self._last_event()
         if self._last_inner == "text/event-plain":
-            for name in _header_names(event):
-                _debug("esl_recv_event", 1439, "RECV INNER HEADER [%s] = [%s]\n"
-                       % (name, event._header(name)))
+            # Every line the C parser splits, empty and later-deleted headers included.
+            for name, value in received_header_lines(packet.body, True):
+                _debug("esl_recv_event", 1439, "RECV INNER HEADER [%s] = [%s]\n" % (name, value))
+            event = self._last_event()
             _debug("esl_recv_event", 1469, "RECV EVENT\n%s\n" % event._serialize_raw())
         outer = ESLevent._socket_data(packet.head, packet.body)
         _debug("esl_recv_event", 1480, "RECV MESSAGE\n%s\n" % outer._serialize_raw())
@@ -622,10 +621,4 @@ def _wait_io(sock: socket.socket, reading: bool) -> bool:
     readable, _, _ = select.select([sock] if reading else [], [sock], [sock])
     return bool(readable)
 
-
-def _header_names(event: ESLevent):
-    name = event.firstHeader()
-    while name is not None:
-        yield name
-        name = event.nextHeader()
 

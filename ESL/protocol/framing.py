@@ -163,6 +163,7 @@ class PacketReader:
             del buf[:end]
             self._scan = 0
             if b"\0" in raw:
+                # Difference: the C scan stops at a NUL and then waits forever for the end.
                 raise ProtocolError("NUL byte in a header block")
             head = _text(raw)
             pairs = _HEADER_LINE.findall(head)
