@@ -5,6 +5,7 @@ frames, drops); it lets tests script failures the simulator does not produce on 
 """
 import fcntl
 import os
+import platform
 import pty
 import select
 import signal
@@ -18,6 +19,17 @@ import time
 import pytest
 
 from ESL import cli
+
+try:
+    import readline as _readline
+except ImportError:   # pragma: no cover
+    _readline = None
+
+# Key bindings, history recall and Ctrl-C at the prompt are GNU readline features; PyPy's
+# readline (pyrepl) and libedit give plain line input, which the other tests cover.
+needs_gnu_readline = pytest.mark.skipif(
+    _readline is None or platform.python_implementation() != "CPython"
+    or "libedit" in (_readline.__doc__ or ""), reason="needs CPython with GNU readline")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATUS_BODY = ("UP 0 years, 0 days, 0 hours, 0 minutes, 4 seconds, 997 milliseconds, "
@@ -533,6 +545,7 @@ def test_interactive_prompt_help_api_exit(session_factory, home):
     assert "status" in history and "/help" in history
 
 
+@needs_gnu_readline
 def test_interactive_history_is_loaded(session_factory, home):
     (home / ".fs_cli_history").write_text("version\n")
     with FakeSwitch() as sw:
@@ -639,6 +652,7 @@ def test_unknown_slash_command_and_debug(session_factory, home):
         assert s.wait() == 0
 
 
+@needs_gnu_readline
 def test_control_c_warns_and_control_d_exits(session_factory, home):
     with FakeSwitch() as sw:
         s = _start(session_factory, home, sw, "-q")
@@ -797,6 +811,7 @@ def test_debug_option_turns_on_the_binding_log(home):
     assert "[DEBUG] esl.c:" in res.stderr and "SEND\napi version\nconsole_execute: true" in res.stderr
 
 
+@needs_gnu_readline
 def test_function_keys_run_their_bound_command(session_factory, home):
     with FakeSwitch() as sw:
         (home / ".fs_cli_conf").write_text("[default]\nport => %d\nkey_F3 => version\n" % sw.port)
