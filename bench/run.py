@@ -1,7 +1,7 @@
 """`make bench`: our ESL against the reference C binding and greenswitch, side by side.
 
 Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch] [--tests ...]
-[--quick] [--check] [--json FILE]``
+[--quick] [--check] [--pin] [--ours DIR] [--json FILE]``
 
 One run starts bench/server.py (a separate process), then for each round and each test runs one
 client process per library, rotating the order of the libraries every round, and prints medians,
@@ -299,8 +299,9 @@ def main(argv=None):
     ap.add_argument("--json", help="also write every raw result to this file")
     ap.add_argument("--ours", metavar="DIR", default=ROOT,
                     help="measure the ESL package under DIR as 'ours' (default: this repo)")
-    ap.add_argument("--no-pin", action="store_true",
-                    help="do not pin the server and the clients to separate CPUs")
+    ap.add_argument("--pin", action="store_true",
+                    help="pin the server and the clients to separate CPUs (steadier on an idle "
+                         "machine, worse when other work competes for the CPUs)")
     a = ap.parse_args(argv)
     libs = [x for x in a.libs.split(",") if x]
     tests = [x for x in a.tests.split(",") if x]
@@ -334,7 +335,7 @@ def main(argv=None):
         notes.append("greenswitch: events via its '*' handler; the slow consumer yields with "
                      "gevent.sleep; the walk iterates its headers dict (no firstHeader/nextHeader)")
 
-    server_cpu, client_cpu = pin_plan(not a.no_pin)
+    server_cpu, client_cpu = pin_plan(a.pin)
     if server_cpu is not None:
         notes.append("server pinned to CPU %d, clients to CPU %d" % (server_cpu, client_cpu))
     server, ports = start_server(sizes, server_cpu)
