@@ -461,3 +461,27 @@ def _close(sock):
     except OSError:
         pass
     sock.close()
+
+
+# ----------------------------------------------------------------------------- crash cases
+# Each crash scenario is its own file because the reference dies in it; these keep them short.
+
+def crash_case(label, fn):
+    """Record ``fn()`` between two harmless calls: "after" shows the process survived."""
+    esl = import_esl()
+    call("before", esl.ESLevent("HEARTBEAT").getType)
+    call(label, fn)
+    call("after", esl.ESLevent("HEARTBEAT").getType)
+
+
+def crash_connection_case(label, fn):
+    """Record ``fn(connection)`` on a logged-in connection, then whether it is still up."""
+    import fsframes as F
+    esl = import_esl()
+    srv = Server([send(F.AUTH_REQUEST), reply(F.AUTH_ACCEPTED), wait_eof(2)])
+    con = esl.ESLconnection("127.0.0.1", srv.port, "ClueCon")
+    call("connected", con.connected)
+    call(label, lambda: fn(con))
+    call("still connected", con.connected)
+    con.disconnect()
+    srv.finish()

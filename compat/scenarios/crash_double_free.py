@@ -1,7 +1,7 @@
 """ESLevent(e.event, 1) frees the event twice in the reference; ours must not crash."""
 import gc
 
-from harness import call, import_esl
+from harness import crash_case, import_esl
 
 ESL = import_esl()
 
@@ -19,6 +19,4 @@ def _double_free():
     return s
 
 
-call("before", ESL.ESLevent("HEARTBEAT").getType)
-call("_double_free()", lambda: _double_free())
-call("after", ESL.ESLevent("HEARTBEAT").getType)
+crash_case('_double_free()', _double_free)
