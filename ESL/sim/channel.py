@@ -424,23 +424,20 @@ class Channel:
         name = self.profile.get("Caller-ID-Name")
         number = self.profile.get("Caller-ID-Number") or ""
         sv("caller_id", '"%s" <%s>' % (name, number) if name else number)
-        us_start, us_end = int(start * 1e6), int(end * 1e6)
-        us_answer = int(answered * 1e6) if answered else 0
-        dur = us_end - us_start
-        bill = us_end - us_answer if answered else 0
-        ans = us_answer - us_start if answered else 0
-        for unit, div in (("sec", 1000000), ("msec", 1000), ("usec", 1)):
-            pre = {"sec": "", "msec": "m", "usec": "u"}[unit]
-            sv(pre + "duration" if unit != "sec" else "duration",
-               str(int(end) - int(start) if unit == "sec" else dur // div))
-            sv("bill" + unit, str((int(end) - int(answered)) if unit == "sec" and answered
-                                  else bill // div))
-            sv("progress" + unit, "0")
-            sv("answer" + unit, str((int(answered) - int(start)) if unit == "sec" and answered
-                                    else ans // div))
-            sv("wait" + unit, "0")
-            sv("progress_media" + unit, "0")
-            sv("flow_bill" + unit, str(int(end) - int(start) if unit == "sec" else dur // div))
+        # Durations in s (from whole epoch seconds, as FreeSWITCH does), ms and µs.
+        spans = {"duration": (start, end), "bill": (answered, end),
+                 "answer": (start, answered), "flow_bill": (start, end)}
+        for unit, prefix, scale in (("sec", "", None), ("msec", "m", 1000), ("usec", "u", 1)):
+            for name in ("duration", "bill", "progress", "answer", "wait", "progress_media",
+                         "flow_bill"):
+                begin, finish = spans.get(name, (None, None))
+                if begin is None or finish is None:
+                    value = 0
+                elif scale is None:
+                    value = int(finish) - int(begin)
+                else:
+                    value = (int(finish * 1e6) - int(begin * 1e6)) // scale
+                sv(prefix + name if name == "duration" else name + unit, str(value))
         sv("is_loopback", "1" if self.name.startswith("loopback/") else None)
 
 

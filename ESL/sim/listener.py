@@ -289,8 +289,8 @@ class Listener:
             return False
         if reply is not None and not (self.outbound and first and
                                       not cmd.line.lower().startswith("connect")):
-            # Difference: FreeSWITCH drops the reply to a first outbound command that is not
-            # `connect`; so do we (the command still runs).
+            # As FreeSWITCH: the reply to a first outbound command that is not `connect` is
+            # never sent (the command still runs).
             self._send(reply)
         return True
 
