@@ -256,8 +256,8 @@ def _xml_text(text: str) -> str:
         elif c == "\r":
             out.append("&#xD;")
         elif c > "\x7f":
-            # A surrogate stands for an undecodable byte; FreeSWITCH would emit that byte's
-            # garbage code point, we emit the byte value.
+            # Difference: a surrogate stands for an undecodable byte; FreeSWITCH would emit a
+            # garbage code point for it, we emit the byte value.
             code = ord(c) - 0xDC00 if "\udc80" <= c <= "\udcff" else ord(c)
             out.append("&#x%X;" % code)
         else:
