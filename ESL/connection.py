@@ -498,9 +498,9 @@ class ESLconnection:
             if not partial:
                 sock = self._sock
                 try:
-                    readable = select.select([sock], [], [], ms / 1000.0)[0]
-                except (OSError, ValueError, TypeError):
-                    readable = [sock]   # let the read below notice the failure
+                    readable = _wait_readable(sock, ms)
+                except (OSError, ValueError, TypeError, AttributeError):
+                    readable = True   # let the read below notice the failure
                 if not readable:
                     return None
             if not self._lock.acquire(blocking=False):
@@ -609,6 +609,17 @@ class ESLconnection:
 
     def __repr__(self) -> str:
         return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
+
+
+def _wait_readable(sock: socket.socket, ms: int) -> bool:
+    """Wait up to ``ms`` milliseconds for ``sock`` to become readable (or fail)."""
+    if hasattr(select, "poll"):
+        # poll(), not select(): select() refuses descriptors >= FD_SETSIZE (1024), and the
+        # timed wait then turned into a blocking read.
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(ms))
+    return bool(select.select([sock], [], [], ms / 1000.0)[0])
 
 
 def _wait_io(sock: socket.socket, reading: bool) -> bool:

@@ -5,7 +5,9 @@ Each test checks the documented return value (API.md section 5), ``connected()``
 every event that fully arrived is delivered once, in arrival order. Every blocking call runs
 under a watchdog, so a hang fails the test instead of stalling the suite.
 """
+import contextlib
 import os
+import resource
 import socket
 import sys
 import threading
@@ -425,3 +427,44 @@ def test_a_stuck_raw_send_does_not_stop_another_thread_reading_events():
         reply_event = within(con.recvEventTimed, 5000)
         assert reply_event.getHeader("Reply-Text") == "+OK"
         assert con.connected() == 1
+
+
+# -- descriptors above FD_SETSIZE ------------------------------------------------------------
+
+@contextlib.contextmanager
+def high_descriptors(above=1100):
+    """Occupy descriptors so that sockets opened inside get numbers above ``above`` (past
+    select()'s FD_SETSIZE of 1024)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < above + 100:
+        if hard != resource.RLIM_INFINITY and hard < above + 100:
+            pytest.skip("cannot open %d descriptors" % (above + 100))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (above + 100, hard))
+    held = []
+    try:
+        while not held or held[-1] < above:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_recv_event_timed_times_out_on_a_descriptor_above_fd_setsize():
+    release = threading.Event()
+
+    def script(conn, peer):
+        peer.login(conn)
+        release.wait(WATCHDOG)
+        conn.sendall(seq_event(7))
+
+    with high_descriptors():
+        with Peer(script) as peer:
+            con = connect(peer)
+            assert con.socketDescriptor() > 1024
+            # Nothing arrives: the timed wait must time out, not block until data comes.
+            assert within(con.recvEventTimed, 50, timeout=5) is None
+            release.set()
+            assert within(seqs, con, 1) == [7]
+            assert con.connected() == 1
