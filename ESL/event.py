@@ -533,7 +533,7 @@ def _json_str(text):
 
 
 # --------------------------------------------------------------------------------------------
-# JSON events (cJSON 1.7.12 parsing, C esl_event_create_json)
+# JSON events (the cJSON parser of the 1.4.18 C library, esl_json.c; C esl_event_create_json)
 
 class _JObject(list):
     """A parsed JSON object: its (key, value) members in order, duplicates kept."""
@@ -552,118 +552,101 @@ def _reject(_text):
     raise ValueError("not accepted by cJSON")
 
 
-def _json_number(text):
-    if len(text) > 63:
-        raise ValueError("cJSON reads at most 63 number characters")
+def _json_number(_text):
     return _JOTHER
 
 
-# The json module agrees with cJSON on every text it accepts, once these are excluded: NaN and
-# Infinity, numbers longer than cJSON's 63-character buffer, \u escapes of surrogates (cJSON
-# checks pairs), and nesting deeper than cJSON's limit (checked by counting brackets).
+# The json module agrees with that cJSON on every text it accepts, once these are excluded:
+# \u escapes (cJSON reads them with sscanf, drops \u0000 and bad surrogates, joins pairs with a
+# bitwise or), NUL characters (the C parser stops there, or reads on past one after a
+# backslash), NaN and Infinity. Everything else the json module rejects goes to the parser
+# below, which accepts more (bad escapes, unterminated strings, odd numbers, any depth).
 _FAST_JSON = JSONDecoder(object_pairs_hook=_JObject, parse_float=_json_number,
                          parse_int=_json_number, parse_constant=_reject, strict=False)
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def parse_json(text):
-    """Parse ``text`` as cJSON 1.7.12 ``cJSON_Parse`` would; return the root value or None.
+    """Parse ``text`` as the 1.4.18 library's ``cJSON_Parse``; return the root value or None.
 
     Values come back as str (cut at NUL, as C strings are), list (arrays), :class:`_JObject`
-    (objects) or ``_JOTHER``. Leading whitespace is any character up to 0x20; garbage after the
-    value is ignored; a UTF-8 BOM at the start is skipped.
+    (objects) or ``_JOTHER``. Leading characters up to 0x20 are skipped (a BOM is not);
+    garbage after the value is ignored; nesting depth is unlimited.
     """
-    if "\0" in text:
-        text = cut_nul(text)
-    pos = 0
-    if text.startswith("\ufeff") and _clen(text) >= 4:
-        pos = 1
-    while pos < len(text) and text[pos] <= " ":
-        pos += 1
-    if (not _SURROGATE_ESCAPE.search(text)
-            and text.count("[") + text.count("{") <= 1000):
+    if "\\u" not in text and "\0" not in text:
+        pos = 0
+        while pos < len(text) and text[pos] <= " ":
+            pos += 1
         try:
             value, _end = _FAST_JSON.raw_decode(text, pos)
         except (ValueError, RecursionError):
             pass
         else:
-            return _JOTHER if value is None else _cstrings(value)
-    return _CJSONParser(text).parse(pos)
-
-
-def _cstrings(value, depth=0):
-    """Cut the strings an event can use (members, array items) at NUL, as C strings are."""
-    if type(value) is str:
-        return cut_nul(value) if "\0" in value else value
-    if depth < 2:
-        if type(value) is _JObject:
-            return _JObject((cut_nul(k) if "\0" in k else k, _cstrings(v, depth + 1))
-                            for k, v in value)
-        if type(value) is list:
-            return [_cstrings(v, depth + 1) for v in value]
-    return value
+            return _JOTHER if value is None else value
+    return _CJSONParser(text).parse()
 
 
 class _CJSONParser:
-    """The cJSON 1.7.12 parser, step by step, for texts the json module does not settle."""
+    """The 1.4.18 cJSON parser (``parse_value`` and friends), iterative, quirks included.
 
-    _NUMBER_CHARS = re.compile(r"[0-9+\-eE.]{0,63}")
-    _STRTOD = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-    _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+    It works, as the C code does, on bytes: the text's UTF-8 form, then a NUL. An embedded
+    NUL ends tokens like the final one, but an escape can step over it and read on (as the C
+    code does).
+    Difference: an escape at the very end makes the C code read past the final NUL
+    (undefined); here that memory reads as NULs, which is what the reference shows in
+    practice. Where the C code writes past its string buffer (an escape stepping over the
+    closing quote) the reference may corrupt its heap; here the text simply goes on.
+    """
+
+    _NUMBER = re.compile(rb"-?0?(?:[1-9][0-9]*)?(?:\.[0-9]+)?(?:[eE][+-]?[0-9]*)?")
+    _PLAIN = re.compile(rb'[^"\\\0]+')
+    _HEX = re.compile(rb"([+-]?)(0[xX])?([0-9a-fA-F]*)")
+    _ESCAPES = {ord("b"): 8, ord("f"): 12, ord("n"): 10, ord("r"): 13, ord("t"): 9}
+    _SPACE = frozenset(b" \t\n\v\f\r")
 
     def __init__(self, text):
-        self.s = text + "\0"        # the C buffer: length includes the terminating NUL
-        self.n = len(self.s)
+        # An escape can step at most 11 bytes past the final NUL.
+        self.s = text.encode("utf-8", "surrogateescape") + b"\0" * 16
 
     def skip(self, pos):
-        s, n = self.s, self.n
-        while pos < n and s[pos] <= " ":
+        """C ``skip``: step over bytes 0x01..0x20."""
+        s = self.s
+        while 0 < s[pos] <= 32:
             pos += 1
-        return n - 1 if pos == n else pos
+        return pos
 
-    def parse(self, pos):
+    def parse(self):
         """Return the root value, or None on a parse error."""
+        return self._parse(self.skip(0))
+
+    def _parse(self, pos):
         s = self.s
         stack = []          # [container, kind, key]
-        depth = 0
         while True:
             # A value starts at pos.
             ch = s[pos]
-            if ch == "[" or ch == "{":
-                if depth >= 1000:
-                    return None
-                depth += 1
+            if s.startswith(b"null", pos) or s.startswith(b"true", pos):
+                value, pos = _JOTHER, pos + 4
+            elif s.startswith(b"false", pos):
+                value, pos = _JOTHER, pos + 5
+            elif ch == 0x22:                    # '"'
+                value, pos = self.string(pos)
+            elif ch == 0x2D or 0x30 <= ch <= 0x39:  # '-', digits
+                value, pos = _JOTHER, self._NUMBER.match(s, pos).end()
+            elif ch == 0x5B or ch == 0x7B:      # '[', '{'
                 pos = self.skip(pos + 1)
-                closing = "]" if ch == "[" else "}"
-                if s[pos] == closing:
-                    depth -= 1
-                    value = [] if ch == "[" else _JObject()
+                if s[pos] == ch + 2:            # ']' or '}'
+                    value = [] if ch == 0x5B else _JObject()
                     pos += 1
                 else:
-                    if ch == "[":
-                        stack.append([[], "[", None])
+                    if ch == 0x5B:
+                        stack.append([[], ch, None])
                     else:
-                        frame = [_JObject(), "{", None]
+                        frame = [_JObject(), ch, None]
                         pos = self.member_key(pos, frame)
                         if pos is None:
                             return None
                         stack.append(frame)
                     continue
-            elif s.startswith("null", pos) or s.startswith("true", pos):
-                value, pos = _JOTHER, pos + 4
-            elif s.startswith("false", pos):
-                value, pos = _JOTHER, pos + 5
-            elif ch == '"':
-                result = self.string(pos)
-                if result is None:
-                    return None
-                value, pos = result
-            elif ch == "-" or "0" <= ch <= "9":
-                chunk = self._NUMBER_CHARS.match(s, pos).group()
-                number = self._STRTOD.match(chunk)
-                if not number:
-                    return None
-                value, pos = _JOTHER, pos + number.end()
             else:
                 return None
             # A value ended: attach it to its container, then expect ',' or the closing char.
@@ -672,85 +655,110 @@ class _CJSONParser:
                     return value
                 frame = stack[-1]
                 container, kind, key = frame
-                container.append(value if kind == "[" else (key, value))
+                container.append(value if kind == 0x5B else (key, value))
                 pos = self.skip(pos)
-                if s[pos] == ",":
+                if s[pos] == 0x2C:              # ','
                     pos = self.skip(pos + 1)
-                    if kind == "{":
+                    if kind == 0x7B:
                         pos = self.member_key(pos, frame)
                         if pos is None:
                             return None
                     break
-                if s[pos] != ("]" if kind == "[" else "}"):
+                if s[pos] != kind + 2:
                     return None
                 pos += 1
-                depth -= 1
                 stack.pop()
                 value = container
 
     def member_key(self, pos, frame):
         """Parse ``"key" :`` at pos into frame; return the position of the value or None."""
-        result = self.string(pos)
-        if result is None:
+        if self.s[pos] != 0x22:
             return None
-        frame[2], pos = result
+        frame[2], pos = self.string(pos)
         pos = self.skip(pos)
-        if self.s[pos] != ":":
+        if self.s[pos] != 0x3A:                 # ':'
             return None
         return self.skip(pos + 1)
 
     def string(self, pos):
-        """cJSON ``parse_string``: (str cut at NUL, position after the quote) or None."""
-        s, n = self.s, self.n
-        if s[pos] != '"':
-            return None
-        end = pos + 1
-        while end < n and s[end] != '"':
-            if s[end] == "\\":
-                if end + 1 >= n:
-                    return None
-                end += 1
-            end += 1
-        if end >= n:
-            return None
-        out = []
+        """C ``parse_string`` at the opening quote: (str, position after it).
+
+        Never fails: an unterminated string ends at a NUL; an unknown escape gives the
+        escaped byte; ``\\u`` follows :meth:`unicode`. The result is cut at a NUL.
+        """
+        s = self.s
+        plain = self._PLAIN.match
+        out = bytearray()
         i = pos + 1
-        while i < end:
+        while True:
+            m = plain(s, i)
+            if m is not None:
+                out += m.group()
+                i = m.end()
             ch = s[i]
-            if ch != "\\":
-                out.append(ch)
+            if ch == 0x22:
                 i += 1
-                continue
-            esc = s[i + 1]
-            if esc in 'bfnrt"\\/':
-                out.append({"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}.get(esc, esc))
-                i += 2
-            elif esc == "u":
-                if end - i < 6:
-                    return None
-                first = self.hex4(i + 2)
-                if 0xDC00 <= first <= 0xDFFF:
-                    return None
-                if 0xD800 <= first <= 0xDBFF:
-                    if end - (i + 6) < 6 or s[i + 6] != "\\" or s[i + 7] != "u":
-                        return None
-                    second = self.hex4(i + 8)
-                    if not 0xDC00 <= second <= 0xDFFF:
-                        return None
-                    out.append(chr(0x10000 + (((first & 0x3FF) << 10) | (second & 0x3FF))))
-                    i += 12
-                else:
-                    out.append(chr(first))
-                    i += 6
+                break
+            if ch == 0:
+                break
+            i += 1                      # the backslash
+            esc = s[i]
+            if esc == 0x75:             # 'u'
+                i = self.unicode(i, out)
             else:
-                return None
-        text = "".join(out)
-        return (cut_nul(text) if "\0" in text else text), end + 1
+                out.append(self._ESCAPES.get(esc, esc))    # "\q" -> "q"; "\" NUL -> NUL
+            i += 1
+        nul = out.find(0)
+        if nul >= 0:
+            del out[nul:]
+        return out.decode("utf-8", "surrogateescape"), i
+
+    def unicode(self, i, out):
+        """A ``\\u`` escape with ``i`` at the ``u``; return the C pointer's position after it.
+
+        The pointer moves 4 bytes past the ``u`` whatever sscanf read; 0 and lone or
+        unpaired surrogates give nothing; a pair is joined as ``0x10000 | hi << 10 | lo``
+        (10 bits each), which is wrong above U+1FFFF but what the library does.
+        """
+        s = self.s
+        uc = self.hex4(i + 1)
+        if uc is None:
+            return i
+        i += 4
+        if uc == 0 or 0xDC00 <= uc <= 0xDFFF:
+            return i
+        if 0xD800 <= uc <= 0xDBFF:
+            if s[i + 1] != 0x5C or s[i + 2] != 0x75:     # '\', 'u'
+                return i
+            low = self.hex4(i + 3)
+            if low is None:
+                return i
+            i += 6
+            if not 0xDC00 <= low <= 0xDFFF:
+                return i
+            uc = 0x10000 | ((uc & 0x3FF) << 10) | (low & 0x3FF)
+        if uc < 0x110000:
+            out += chr(uc).encode("utf-8")
+        else:
+            # Only a negative sscanf result gets here: the C code writes 4 bytes, not UTF-8.
+            out += bytes((((uc >> 18) | 0xF0) & 0xFF, 0x80 | (uc >> 12) & 0x3F,
+                          0x80 | (uc >> 6) & 0x3F, 0x80 | uc & 0x3F))
+        return i
 
     def hex4(self, pos):
-        """cJSON ``parse_hex4``: the value of 4 hex digits, 0 if any is not a hex digit."""
-        digits = self.s[pos:pos + 4]
-        return int(digits, 16) if self._HEX4.fullmatch(digits) else 0
+        """C ``sscanf(p, "%4x", &uc)``: the unsigned value, or None if nothing matched.
+
+        Leading white space is skipped; then at most 4 bytes: a sign, a ``0x`` prefix, hex
+        digits (``"0x"`` alone reads as 0; ``-`` negates modulo 2**32).
+        """
+        s = self.s
+        while s[pos] in self._SPACE:
+            pos += 1
+        sign, prefix, digits = self._HEX.match(s, pos, pos + 4).groups()
+        if not digits:
+            return 0 if prefix else None
+        value = int(digits, 16)
+        return (-value) & 0xFFFFFFFF if sign == b"-" else value
 
 
 def _printf_body(fmt):
@@ -1331,6 +1339,9 @@ def _construct(args):
             if type_name is None:
                 # Difference: the C constructor dereferences the NULL type (segfault).
                 raise TypeError("in method 'new_ESLevent', argument 1 of type 'char const *'")
+            if subclass and _lower(type_name) == "json":
+                # The C parser sees the whole UTF-8 copy: an escape can step over a NUL.
+                return _event_from_json(args[1]), 1
             return _create(type_name, subclass), 1
     for arg in args:
         if isinstance(arg, str) and not _is_cstr(arg):
@@ -1340,9 +1351,8 @@ def _construct(args):
 
 
 def _create(type_name, subclass):
-    """The ``(type, subclass)`` constructor's event, or None (null event)."""
-    if subclass and _lower(type_name) == "json":
-        return _event_from_json(subclass)
+    """The ``(type, subclass)`` constructor's event for a type other than JSON, or None
+    (null event)."""
     etype = name_event(type_name)
     if etype is None:
         etype = MESSAGE
