@@ -210,9 +210,9 @@ def test_userauth_full_user():
         raw.close()
 
 
-@pytest.mark.parametrize("spec", ["esluser@esl.local:wrong", "esluser@esl.local:", "esluser:eslpass",
-                                  "nobody@esl.local:eslpass", "esluser@other.domain:eslpass",
-                                  "@esl.local:eslpass", "esluser@esl.local:eslpassX"])
+@pytest.mark.parametrize("spec", [
+    "esluser@esl.local:wrong", "esluser@esl.local:", "esluser:eslpass", "nobody@esl.local:eslpass",
+    "esluser@other.domain:eslpass", "@esl.local:eslpass", "esluser@esl.local:eslpassX"])
 def test_userauth_refused(spec):
     with Simulator(conf_dir=FS_CONF, port=0) as sim:
         raw = greeted(sim.port)
