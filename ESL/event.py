@@ -93,15 +93,16 @@ def name_event(name):
 # SWIG argument conversion (spec section 2)
 
 def arity_error(wrapper, given, low, high):
-    """The TypeError of a C-level argument-count check (``given`` counts ``self``)."""
-    if low == high:
-        how, n = "exactly", low
-    elif given < low:
-        how, n = "at least", low
+    """The TypeError of SWIG 4's C-level argument-count check (``given`` counts ``self``).
+
+    Only reachable where the 1.4.18 proxy passes ``*args`` on (``setPriority``, the
+    constructor); the other methods have Python signatures.
+    """
+    if given < low:
+        how, n = "" if low == high else "at least ", low
     else:
-        how, n = "at most", high
-    return TypeError("%s() takes %s %d argument%s (%d given)"
-                     % (wrapper, how, n, "" if n == 1 else "s", given))
+        how, n = "" if low == high else "at most ", high
+    return TypeError("%s expected %s%d arguments, got %d" % (wrapper, how, n, given))
 
 
 def cstr_arg(value, wrapper, argn):
@@ -906,21 +907,21 @@ def _risky_head(head):
 # The SWIG proxy
 
 class _SwigThis:
-    """Stands in for the ``SwigPyObject`` in ``obj.this``."""
-    __slots__ = ("_owner", "_type", "_own")
+    """Stands in for the ``SwigPyObject`` in ``obj.this``: the address (here the owner's
+    ``id``) stays valid for its repr and ``int()`` after the owner is gone."""
+    __slots__ = ("_owner", "_type", "_own", "_addr")
 
     def __init__(self, owner, ctype):
         self._owner = weakref.ref(owner)
         self._type = ctype
         self._own = True
+        self._addr = id(owner)
 
     def __repr__(self):
-        owner = self._owner()
-        return "<Swig Object of type '%s' at 0x%x>" % (self._type, id(owner) if owner else 0)
+        return "<Swig Object of type '%s' at 0x%x>" % (self._type, self._addr)
 
     def __int__(self):
-        owner = self._owner()
-        return id(owner) if owner else 0
+        return self._addr
 
     def own(self, *value):
         """With no argument return the ownership flag; with one, set it and return the old."""
@@ -944,6 +945,9 @@ _Event.__name__ = _Event.__qualname__ = "SwigPyObject"
 _SwigThis.__name__ = _SwigThis.__qualname__ = "SwigPyObject"
 
 _new = object.__new__
+
+# The 1.4.18 proxy's _swig_getattr message (always the base class name).
+_NO_ATTRIBUTE = "'ESLevent' object has no attribute '%s'"
 
 
 class ESLevent:
@@ -979,11 +983,10 @@ class ESLevent:
                 try:
                     self._ev
                 except AttributeError:
-                    raise AttributeError(name) from None
+                    raise AttributeError(_NO_ATTRIBUTE % name) from None
                 self.__dict__["this"] = _SwigThis(self, "ESLevent *")
             return self.__dict__["this"]
-        # master's proxy: the message is just the name
-        raise AttributeError(name)
+        raise AttributeError(_NO_ATTRIBUTE % name)
 
     def __repr__(self):
         try:
@@ -1078,28 +1081,26 @@ class ESLevent:
         ev.add(TOP, "priority", "NORMAL")
         return True
 
-    def getHeader(self, *args):
+    def getHeader(self, header_name, idx=-1):
         """Return the value of the first header named ``header_name`` (case-insensitive).
 
-        ``getHeader(name, idx)`` with ``idx >= 0`` returns element ``idx`` of an array header
-        (None for a plain header or an index out of range). ``"_body"`` gives the body if no
-        header has that name. Returns None if there is no such header or no event.
+        With ``idx >= 0`` return element ``idx`` of an array header (None for a plain header
+        or an index out of range). ``"_body"`` gives the body if no header has that name.
+        Returns None if there is no such header, if ``header_name`` is None, or if there is
+        no event.
         """
-        n = len(args)
-        if n != 1 and n != 2:
-            raise arity_error("ESLevent_getHeader", n + 1, 2, 3)
         try:
             ev = self._ev
         except AttributeError:
             raise _self_error("ESLevent_getHeader") from None
-        name = args[0]
-        if type(name) is not str or not name.isascii() or "\0" in name:
-            name = cstr_arg(name, "ESLevent_getHeader", 2)
-        idx = cint_arg(args[1], "ESLevent_getHeader", 3) if n == 2 else -1
+        if type(header_name) is not str or not header_name.isascii() or "\0" in header_name:
+            header_name = cstr_arg(header_name, "ESLevent_getHeader", 2)
+        if idx != -1 or type(idx) is not int:
+            idx = cint_arg(idx, "ESLevent_getHeader", 3)
         if ev is None:
             _log_null("getHeader")
             return None
-        return ev.get(name, idx)
+        return ev.get(header_name, idx)
 
     def getBody(self):
         """Return the body (str) or None."""
@@ -1123,31 +1124,28 @@ class ESLevent:
             return "invalid"
         return EVENT_NAMES[ev.etype]
 
-    def addBody(self, *args):
-        """Replace the body with ``value`` (None gives ``"(null)"``). True; False if no event."""
-        if len(args) != 1:
-            raise arity_error("ESLevent_addBody", len(args) + 1, 2, 2)
+    def addBody(self, value):
+        """Replace the body with ``value`` (None gives ``"(null)"``). Returns True; False if
+        there is no event."""
         try:
             ev = self._ev
         except AttributeError:
             raise _self_error("ESLevent_addBody") from None
-        value = cstr_arg(args[0], "ESLevent_addBody", 2)
+        value = cstr_arg(value, "ESLevent_addBody", 2)
         if ev is None:
             _log_null("addBody")
             return False
         ev.body = "(null)" if value is None else value     # C printf("%s", NULL)
         return True
 
-    def _add(self, args, stack, method):
+    def _add(self, header_name, value, stack, method):
         wrapper = "ESLevent_" + method
-        if len(args) != 2:
-            raise arity_error(wrapper, len(args) + 1, 3, 3)
         try:
             ev = self._ev
         except AttributeError:
             raise _self_error(wrapper) from None
-        name = cstr_arg(args[0], wrapper, 2)
-        value = cstr_arg(args[1], wrapper, 3)
+        name = cstr_arg(header_name, wrapper, 2)
+        value = cstr_arg(value, wrapper, 3)
         if ev is None:
             _log_null(method)
             return False
@@ -1159,37 +1157,36 @@ class ESLevent:
         ev.add(stack, name, value)
         return True
 
-    def addHeader(self, *args):
+    def addHeader(self, header_name, value):
         """Append a header (``""`` deletes, ``ARRAY::`` values and ``name[i]`` make arrays).
 
-        Returns True; False if the value is None or there is no event.
+        Returns True; False if ``value`` is None or there is no event.
         """
-        return ESLevent._add(self, args, BOTTOM, "addHeader")
+        return ESLevent._add(self, header_name, value, BOTTOM, "addHeader")
 
-    def pushHeader(self, *args):
-        """Append ``value`` to the array header ``name`` (created at the end if missing).
+    def pushHeader(self, header_name, value):
+        """Append ``value`` to the array header ``header_name`` (created at the end if
+        missing).
 
-        Returns True; False if the value is None or there is no event.
+        Returns True; False if ``value`` is None or there is no event.
         """
-        return ESLevent._add(self, args, PUSH, "pushHeader")
+        return ESLevent._add(self, header_name, value, PUSH, "pushHeader")
 
-    def unshiftHeader(self, *args):
+    def unshiftHeader(self, header_name, value):
         """As ``pushHeader`` (the value is appended too), but a new header goes to the front.
 
-        Returns True; False if the value is None or there is no event.
+        Returns True; False if ``value`` is None or there is no event.
         """
-        return ESLevent._add(self, args, UNSHIFT, "unshiftHeader")
+        return ESLevent._add(self, header_name, value, UNSHIFT, "unshiftHeader")
 
-    def delHeader(self, *args):
-        """Delete every header named ``name`` (case-insensitive). True even if none matched;
-        False if there is no event."""
-        if len(args) != 1:
-            raise arity_error("ESLevent_delHeader", len(args) + 1, 2, 2)
+    def delHeader(self, header_name):
+        """Delete every header named ``header_name`` (case-insensitive). Returns True even if
+        none matched; False if there is no event."""
         try:
             ev = self._ev
         except AttributeError:
             raise _self_error("ESLevent_delHeader") from None
-        name = cstr_arg(args[0], "ESLevent_delHeader", 2)
+        name = cstr_arg(header_name, "ESLevent_delHeader", 2)
         if ev is None:
             _log_null("delHeader")
             return False
@@ -1343,11 +1340,10 @@ def _construct(args):
                 # The C parser sees the whole UTF-8 copy: an escape can step over a NUL.
                 return _event_from_json(args[1]), 1
             return _create(type_name, subclass), 1
-    for arg in args:
-        if isinstance(arg, str) and not _is_cstr(arg):
-            # Difference: master segfaults on lone surrogates; 1.4.18 raises this TypeError.
-            raise TypeError(_OVERLOAD_TEXT)
-    raise NotImplementedError(_OVERLOAD_TEXT)
+    if n > 2:
+        raise TypeError("new_ESLevent expected at most 2 arguments, got %d\n"
+                        "Additional information:\n%s" % (n, _OVERLOAD_TEXT))
+    raise TypeError(_OVERLOAD_TEXT)
 
 
 def _create(type_name, subclass):

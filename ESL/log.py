@@ -49,11 +49,17 @@ _INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 def eslSetLogLevel(*args, **kwargs):
-    """Install the default logger with threshold ``level`` (out of 0..7 -> 7). Returns None."""
+    """eslSetLogLevel(level): install the default logger with threshold ``level`` (an int;
+    outside 0..7 -> 7). Returns None.
+
+    Argument errors are those of the binding's builtin ``_ESL.eslSetLogLevel`` (exactly one
+    positional int).
+    """
     if kwargs:
-        raise TypeError("eslSetLogLevel() takes no keyword arguments")
+        raise TypeError("_ESL.eslSetLogLevel() takes no keyword arguments")
     if len(args) != 1:
-        raise TypeError("eslSetLogLevel() takes exactly 1 argument (%d given)" % len(args))
+        raise TypeError("_ESL.eslSetLogLevel() takes exactly one argument (%d given)"
+                        % len(args))
     value = args[0]
     if not isinstance(value, int):
         raise TypeError("in method 'eslSetLogLevel', argument 1 of type 'int'")

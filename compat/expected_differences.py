@@ -66,7 +66,10 @@ EXPECTED = {
                                    "inner plain: TEXT (unknown in 1.4.18)::type"]},
     "event_basic": {"reason": _TABLE,
                     "keys": ["ESLevent('%s',)::*" % name for name in _MASTER_ONLY]},
-    "event_json_ctor": {"reason": _TABLE, "keys": ["json '{\"Event-Name\":\"TEXT\"}'::type"]},
+    "event_json_ctor": {"reason": _TABLE + "; " + _GARBAGE + " (non-ASCII JSON values serialized plain)",
+                        "keys": ["json '{\"Event-Name\":\"TEXT\"}'::type",
+                                 "json '{\"a\":\"\\\\u00e9\\\\u20ac\"}'::plain",
+                                 "json '{\"a\":\"caf\u00e9\"}'::plain"]},
     "conn_outbound": {
         "reason": _ADOPT,
         "keys": ["fd closed by disconnect", "pair fd closed", "c3 fd closed by failed connect",

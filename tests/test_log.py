@@ -138,19 +138,23 @@ def test_logging_bridge_only_route():
 
 def test_set_log_level_arguments():
     for args, exc, text in [
-        ((), TypeError, "eslSetLogLevel() takes exactly 1 argument (0 given)"),
-        ((1, 2), TypeError, "eslSetLogLevel() takes exactly 1 argument (2 given)"),
+        ((), TypeError, "_ESL.eslSetLogLevel() takes exactly one argument (0 given)"),
+        ((1, 2), TypeError, "_ESL.eslSetLogLevel() takes exactly one argument (2 given)"),
         (("3",), TypeError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
         ((3.0,), TypeError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
         ((None,), TypeError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
         ((2 ** 31,), OverflowError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
+        ((-2 ** 31 - 1,), OverflowError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
+        ((2 ** 64,), OverflowError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
     ]:
         with pytest.raises(exc) as info:
             ESL.eslSetLogLevel(*args)
         assert str(info.value) == text
-    with pytest.raises(TypeError) as info:
-        ESL.eslSetLogLevel(level=3)
-    assert str(info.value) == "eslSetLogLevel() takes no keyword arguments"
+    # (texts of the 1.4.18 binding, whose eslSetLogLevel is the builtin _ESL.eslSetLogLevel)
+    for call in (lambda: ESL.eslSetLogLevel(level=3), lambda: ESL.eslSetLogLevel(1, level=2)):
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == "_ESL.eslSetLogLevel() takes no keyword arguments"
 
 
 def test_returns_none_and_accepts_bool():
