@@ -51,6 +51,8 @@ def _cstr(value, method: str, argno: int, allow_none: bool = True) -> Optional[s
     Difference: where the C binding crashes on NULL (``allow_none=False``) or on lone
     surrogates, we raise the TypeError that SWIG raises for other wrong types.
     """
+    if type(value) is str and value.isascii() and "\0" not in value:
+        return value   # the common case, checked cheaply
     if value is None and allow_none:
         return None
     if isinstance(value, str):

@@ -1,8 +1,8 @@
 """The client-side packet reader: bytes in, packets out, no sockets."""
 import pytest
 
-from ESL.protocol.framing import (MAX_CONTENT_LENGTH, PacketReader, ProtocolError,
-                                  split_header_block)
+from ESL.protocol.framing import MAX_CONTENT_LENGTH, PacketReader, ProtocolError
+from ESL.protocol.headers import split_outer
 
 
 def packets(*chunks):
@@ -83,7 +83,7 @@ def test_oversized_header_block_and_nul_are_protocol_errors():
 
 
 def test_header_lines_split_like_the_c_client():
-    assert split_header_block("A: 1\nB:\t 2\r\nbogus line\nC: 3\n\n") == [
+    assert split_outer("A: 1\nB:\t 2\r\nbogus line\nC: 3\n\n") == [
         ("A", "1"), ("B", "2\r"), ("bogus line\nC", "3")]
 
 

@@ -8,6 +8,7 @@ byte is copied once out of the buffer.
 import re
 from typing import List, Optional, Tuple
 
+from .headers import split_outer
 from .urlcode import decode_value
 
 __all__ = [
@@ -29,17 +30,6 @@ MAX_HEADER_BLOCK = 65535
 
 class ProtocolError(Exception):
     """The peer sent something that cannot be framed; the connection must be closed."""
-
-
-# One header line as the C client splits it: the name runs to the first ':' (across line
-# ends, so a line without a colon glues onto the next name), blanks after the colon are
-# skipped, the value runs to the end of the line ('\r' included).
-_HEADER_LINE = re.compile(r"([^:]*):[ \t]*([^\n]*)\n")
-
-
-def split_header_block(block: str) -> List[Tuple[str, str]]:
-    """Split a header block into ``(name, raw value)`` pairs, values still url-encoded."""
-    return _HEADER_LINE.findall(block)
 
 
 class Packet:
@@ -78,9 +68,24 @@ def _lookup(pairs: List[Tuple[str, str]], lname: str) -> Optional[str]:
                 found = None
             elif found is None:
                 found = value
-    if found is None:
-        return None
-    return decode_value(found) if "%" in found else found
+    return _decoded(found)
+
+
+def _decoded(raw: Optional[str]) -> Optional[str]:
+    return raw if raw is None or "%" not in raw else decode_value(raw)
+
+
+def _content_fields(pairs: List[Tuple[str, str]]) -> Tuple[Optional[str], Optional[str]]:
+    """``(Content-Length, Content-Type)`` of a packet in one pass, as ``_lookup`` finds them."""
+    length = ctype = None
+    for name, value in pairs:
+        if len(name) == 12 or len(name) == 14:
+            lname = name.lower()
+            if lname == "content-type":
+                ctype = None if not value else (ctype or value)
+            elif lname == "content-length":
+                length = None if not value else (length or value)
+    return _decoded(length), _decoded(ctype)
 
 
 def _atol(text: str) -> int:
@@ -151,6 +156,8 @@ class PacketReader:
     def next_packet(self) -> Optional[Packet]:
         """Return the next complete packet, or None if more bytes are needed."""
         buf = self._buf
+        if not buf and not self._need:
+            return None
         if self._head is None:
             end = self._find_end()
             if end < 0:
@@ -166,18 +173,18 @@ class PacketReader:
                 # Difference: the C scan stops at a NUL and then waits forever for the end.
                 raise ProtocolError("NUL byte in a header block")
             head = _text(raw)
-            pairs = _HEADER_LINE.findall(head)
-            length_text = _lookup(pairs, "content-length")
+            pairs = split_outer(head)
+            length_text, ctype = _content_fields(pairs)
             if length_text is None:
-                return Packet(head, None, _lookup(pairs, "content-type"), pairs)
+                return Packet(head, None, ctype, pairs)
             length = _atol(length_text)
             if length < 0 or length > self.max_content_length:
                 raise ProtocolError("Content-Length %d out of range" % length)
-            self._head = (head, pairs)
+            self._head = (head, pairs, ctype)
             self._need = length
         if len(buf) < self._need:
             return None
-        head, pairs = self._head
+        head, pairs, ctype = self._head
         need = self._need
         self._head = None
         self._need = 0
@@ -186,4 +193,4 @@ class PacketReader:
         nul = raw_body.find(b"\0")
         if nul >= 0:
             raw_body = raw_body[:nul]   # the C body is a NUL-terminated string
-        return Packet(head, _text(raw_body), _lookup(pairs, "content-type"), pairs)
+        return Packet(head, _text(raw_body), ctype, pairs)
