@@ -495,6 +495,12 @@ class Console:
         self._hooked = False
         self.history_file: Optional[str] = None
         self.conn_lock = threading.Lock()
+        # fs_cli's MUTEX: one exchange at a time between the reader and the command threads.
+        # Without it the reader can see the socket readable, lose the data to a command's
+        # reply wait, then block in ESLconnection's read holding the connection lock.
+        self.io_lock = threading.Lock()
+        self.io_wanted = 0          # commands waiting for io_lock (the reader yields to them)
+        self._count_lock = threading.Lock()
         self._main_ident = threading.get_ident()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -507,9 +513,8 @@ class Console:
         self.out.write(self._c(self.profile.output_text_color) + text)
 
     def _api_body(self, cmd: str) -> str:
-        conn = self.conn
         # sendRecv, not api(): fs_cli sends "api switchname" without api()'s trailing blank.
-        reply = conn.sendRecv("api " + cmd) if conn is not None else None
+        reply = self._send_recv("api " + cmd, quiet=True)
         body = reply.getBody() if reply is not None else ""
         return (body or "").strip()
 
@@ -574,17 +579,17 @@ class Console:
             if conn is None:
                 time.sleep(POLL_MS / 1000.0)
                 continue
-            started = time.monotonic()
-            event = conn.recvEventTimed(POLL_MS)
+            if self.io_wanted:
+                time.sleep(0.005)   # let the waiting command have the connection
+                continue
+            with self.io_lock:
+                event = conn.recvEventTimed(POLL_MS)
             if event is not None:
                 self.show(event)
             elif not conn.connected():
                 if self.stop.is_set():
                     break
                 self.on_disconnect(conn)
-            elif time.monotonic() - started < POLL_MS / 2000.0:
-                # The input thread holds the connection (a command is running): don't spin.
-                time.sleep(0.005)
             if self.warn_stop:
                 self.warn_stop = False
                 self._say("Type control-D or /exit or /quit or /bye to exit.\n\n")
@@ -691,13 +696,22 @@ class Console:
 
     # -- commands --------------------------------------------------------------------------
 
-    def _send_recv(self, cmd: str):
+    def _send_recv(self, cmd: str, quiet: bool = False):
         """sendRecv on the current connection; None if there is none or it broke."""
         conn = self.conn
         if conn is None:
-            self.out.error("Not connected%s." % ("; reconnecting" if self.reconnect else ""))
+            if not quiet:
+                self.out.error("Not connected%s."
+                               % ("; reconnecting" if self.reconnect else ""))
             return None
-        reply = conn.sendRecv(cmd)
+        with self._count_lock:
+            self.io_wanted += 1
+        try:
+            with self.io_lock:
+                reply = conn.sendRecv(cmd)
+        finally:
+            with self._count_lock:
+                self.io_wanted -= 1
         if reply is None:
             self.on_disconnect(conn)
         return reply
