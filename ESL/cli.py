@@ -399,8 +399,9 @@ def open_connection(profile: Profile) -> ESLconnection:
         return conn
     reason = getattr(conn, "_err", None)   # the hook we asked the integrator for
     if reason:
-        status = EXIT_AUTH if "auth" in reason.lower() else EXIT_CONNECT
-        raise ConnectError(reason, status)
+        if "auth" in reason.lower():   # C: "Authentication Error"
+            raise ConnectError("Authentication failed", EXIT_AUTH)
+        raise ConnectError(reason, EXIT_CONNECT)
     raise ConnectError(*_diagnose(profile.host, profile.port, profile.connect_timeout))
 
 
