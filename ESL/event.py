@@ -116,7 +116,7 @@ def cstr_arg(value, wrapper, argn):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                # Difference: master segfaults here; this is the 1.4.18 TypeError.
+                # The 1.4.18 binding's TypeError (a master build segfaults here).
                 raise TypeError("in method '%s', argument %d of type 'char const *'"
                                 % (wrapper, argn)) from None
         if "\0" in value:
@@ -960,6 +960,11 @@ class ESLevent:
     * ``ESLevent(other)`` -- take over ``other``'s event; ``other`` becomes a null event.
     * ``ESLevent(type, subclass=None)`` -- a new event of that type name (unknown -> MESSAGE);
       ``ESLevent("json", text)`` builds the event from JSON text (null event if invalid).
+
+    Anything else raises TypeError with SWIG's "Wrong number or type of arguments for
+    overloaded function 'new_ESLevent'" text, as the 1.4.18 binding does. Methods take the
+    1.4.18 proxy's parameter names, so keyword arguments work
+    (``e.getHeader(header_name="X", idx=0)``).
     """
     __module__ = "ESL"
     __slots__ = ("_ev", "_mine", "_ser", "_cur", "__dict__", "__weakref__")
