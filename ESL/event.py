@@ -570,7 +570,7 @@ def parse_json(text):
     """Parse ``text`` as the 1.4.18 library's ``cJSON_Parse``; return the root value or None.
 
     Values come back as str (cut at NUL, as C strings are), list (arrays), :class:`_JObject`
-    (objects) or ``_JOTHER``. Leading characters up to 0x20 are skipped (a BOM is not);
+    (objects) or ``_JOTHER`` (numbers, booleans, null; a nested null may also be None). Leading characters up to 0x20 are skipped (a BOM is not);
     garbage after the value is ignored; nesting depth is unlimited.
     """
     if "\\u" not in text and "\0" not in text:

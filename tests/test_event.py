@@ -11,7 +11,7 @@ import re
 import pytest
 
 import ESL
-from ESL.event import EVENT_NAMES, ESLevent, name_event, parse_json
+from ESL.event import EVENT_NAMES, ESLevent, _CJSONParser, name_event, parse_json
 
 OVERLOAD = (
     "Wrong number or type of arguments for overloaded function 'new_ESLevent'.\n"
@@ -1019,3 +1019,36 @@ def test_parse_json_values():
     assert parse_json("[") is None
     assert parse_json('"\\u00e9"') == "é"
     assert parse_json('\x00{"a":"b"}') is None        # C strings end at NUL
+
+
+def test_json_fast_path_agrees_with_the_c_parser():
+    # parse_json hands texts without \u escapes and NULs to the json module; on every text it
+    # accepts, the result must be what the step-by-step C parser gives.
+    rng = random.Random(7)
+    pieces = ['{', '}', '[', ']', '"', '"k"', ':', ',', '1', '-2.5e3', '01', 'null', 'true',
+              '\\"', '\\\\', '\\/', '\\n', '\\q', ' ', '\t', '\x01', 'é', '😀', '"_body"', '"x"']
+    accepted = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        if rng.random() < 0.5:
+            text = json.dumps({"a": text, "b": [text, 1, None], "c": {"d": text}},
+                              ensure_ascii=False)
+        try:
+            json.loads(text, strict=False)
+        except ValueError:
+            continue
+        accepted += 1
+        assert _same_json(parse_json(text), _CJSONParser(text).parse()), text
+    assert accepted > 1000
+
+
+def _same_json(a, b):
+    """Equal parse results; a null member may be None or the number/bool marker (both are
+    ignored by the event builder)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return type(a) is type(b) and len(a) == len(b) and all(map(_same_json, a, b))
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return a[0] == b[0] and _same_json(a[1], b[1])
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return True
