@@ -205,7 +205,46 @@ class _Cursor:
         self.idx = idx
 
 
-class _Event:
+class _SwigPyObject:
+    """What SWIG's ``SwigPyObject`` offers Python code: ``own``/``acquire``/``disown``,
+    ``append``/``next``, ``int()`` (the address), no hash. Base of the two handle kinds."""
+    __slots__ = ("_own",)
+    __module__ = "builtins"
+    __hash__ = None
+
+    def own(self, *value):
+        """With no argument return the ownership flag (bool); with one, set it and return the
+        old flag. Ownership changes nothing here (Python frees the data)."""
+        if len(value) > 1:
+            raise TypeError("own expected at most 1 argument, got %d" % len(value))
+        old = getattr(self, "_own", False)      # an event handle does not own its event
+        if value:
+            self._own = bool(value[0])
+        return old
+
+    def acquire(self):
+        """Set the ownership flag. Returns None."""
+        self._own = True
+
+    def disown(self):
+        """Clear the ownership flag. Returns None."""
+        self._own = False
+
+    def append(self, _other):
+        """SWIG chains C objects here when ``__init__`` runs twice; nothing to do. None."""
+
+    def next(self):
+        """The next chained C object: always None here."""
+        return None
+
+    def __int__(self):
+        return self._address()
+
+    def _address(self):
+        return id(self)
+
+
+class _Event(_SwigPyObject):
     """The C ``esl_event_t``; ``ESLevent.event`` hands it out as an opaque handle.
 
     ``names[i]``/``values[i]`` describe header i; a value is a str (plain header) or an
@@ -906,10 +945,10 @@ def _risky_head(head):
 # --------------------------------------------------------------------------------------------
 # The SWIG proxy
 
-class _SwigThis:
+class _SwigThis(_SwigPyObject):
     """Stands in for the ``SwigPyObject`` in ``obj.this``: the address (here the owner's
     ``id``) stays valid for its repr and ``int()`` after the owner is gone."""
-    __slots__ = ("_owner", "_type", "_own", "_addr")
+    __slots__ = ("_owner", "_type", "_addr")
 
     def __init__(self, owner, ctype):
         self._owner = weakref.ref(owner)
@@ -920,29 +959,14 @@ class _SwigThis:
     def __repr__(self):
         return "<Swig Object of type '%s' at 0x%x>" % (self._type, self._addr)
 
-    def __int__(self):
+    def _address(self):
         return self._addr
-
-    def own(self, *value):
-        """With no argument return the ownership flag; with one, set it and return the old."""
-        old = self._own
-        if value:
-            self._own = bool(value[0])
-        return old
-
-    def acquire(self):
-        self._own = True
-
-    def disown(self):
-        self._own = False
-
-    def append(self, _other):
-        pass
 
 
 # Code written for SWIG checks ``type(obj).__name__ == 'SwigPyObject'``.
 _Event.__name__ = _Event.__qualname__ = "SwigPyObject"
 _SwigThis.__name__ = _SwigThis.__qualname__ = "SwigPyObject"
+_Event.__module__ = _SwigThis.__module__ = "builtins"
 
 _new = object.__new__
 

@@ -558,6 +558,23 @@ def test_event_attribute():
             "in method 'ESLevent_event_set', argument 2 of type 'esl_event_t *'"
 
 
+def test_handles_behave_like_swig_objects():
+    # (values recorded from the 1.4.18 binding)
+    e = ESLevent("CUSTOM")
+    for handle in (e.event, e.this):
+        assert type(handle).__name__ == "SwigPyObject"
+        assert type(handle).__module__ == "builtins"
+        assert isinstance(int(handle), int) and int(handle) == int(handle)
+        assert handle.next() is None and handle.append(handle) is None
+        with pytest.raises(TypeError, match="unhashable type: 'SwigPyObject'"):
+            hash(handle)
+        with pytest.raises(TypeError, match="cannot be interpreted as an integer"):
+            hex(handle)
+    assert e.event.own() is False and e.this.own() is True
+    assert e.event.own(False) is False and e.event.own() is False
+    assert re.fullmatch(r"<Swig Object of type 'esl_event_t \*' at 0x[0-9a-f]+>", str(e.event))
+
+
 def test_mine_attribute():
     e = ESLevent("CUSTOM")
     e.mine = True
