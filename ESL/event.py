@@ -1067,6 +1067,18 @@ class ESLevent:
     def thisown(self, value):
         self.this.own(value)
 
+    # The proxy keeps these in no __dict__: deleting one fails as for a missing attribute.
+    def _no_delete(name):
+        def deleter(self):
+            raise AttributeError(_NO_ATTRIBUTE % name)
+        return deleter
+
+    event = event.deleter(_no_delete("event"))
+    serialized_string = serialized_string.deleter(_no_delete("serialized_string"))
+    mine = mine.deleter(_no_delete("mine"))
+    thisown = thisown.deleter(_no_delete("thisown"))
+    del _no_delete
+
     # -- methods -----------------------------------------------------------------------
 
     def serialize(self, format=None):

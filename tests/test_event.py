@@ -599,6 +599,10 @@ def test_unknown_attributes():
     with pytest.raises(AttributeError) as info:
         ESLevent.__new__(ESLevent).this      # never initialised
     assert str(info.value) == "'ESLevent' object has no attribute 'this'"
+    for name in ("event", "mine", "serialized_string", "thisown", "nope"):
+        with pytest.raises(AttributeError) as info:
+            delattr(e, name)
+        assert str(info.value) == "'ESLevent' object has no attribute '%s'" % name
     e.mine_own = 5
     assert e.mine_own == 5
 
