@@ -312,6 +312,15 @@ class ESLconnection:
             packet = self._exchange(cmd)
         return None if packet is None else ESLevent._socket_data(packet.head, packet.body)
 
+    def _arrived(self) -> bool:
+        """True while packets that fully arrived are still undelivered.
+
+        Difference: once the connection is down the C library delivers nothing more, so
+        events queued while a command waited for its reply are lost when the peer then
+        closes. We hand them out first; only then come SERVER_DISCONNECTED / None.
+        """
+        return not self._destroyed and (bool(self._queue) or self._reader.has_packet())
+
     def _recv_event_path(self) -> Optional[Packet]:
         """``esl_recv_event``: take a queued or new packet and post-process it (lock held).
 
@@ -469,7 +478,7 @@ class ESLconnection:
         ``SOCKET_DATA`` packet. A disconnect notice (unless lingering) or a dropped connection
         gives a ``SERVER_DISCONNECTED`` event; never None.
         """
-        if not self._connected:
+        if not self._connected and not self._arrived():
             return ESLevent._server_disconnected()
         with self._lock:
             packet = self._recv_event_path()
@@ -485,7 +494,7 @@ class ESLconnection:
         holds the connection when data becomes readable, returns None at once.
         """
         ms = _cint(ms, "recvEventTimed", 2)
-        if not self._connected:
+        if not self._connected and not self._arrived():
             return None
         if ms <= 0:
             with self._lock:
@@ -497,15 +506,14 @@ class ESLconnection:
         if ready:
             self._lock.acquire()
         else:
-            if not partial:
-                sock = self._sock
-                try:
-                    readable = _wait_readable(sock, ms)
-                except (OSError, ValueError, TypeError, AttributeError):
-                    readable = True   # let the read below notice the failure
-                if not readable:
-                    return None
+            if not partial and not _readable(self._sock, ms):
+                return None
             if not self._lock.acquire(blocking=False):
+                return None
+            # Difference: another thread may have taken the data between the wait and the
+            # lock (the C library then blocks in recv for good); look again, without waiting.
+            if not (self._queue or self._reader.buffered() or _readable(self._sock, 0)):
+                self._lock.release()
                 return None
         try:
             # As in the C library, once data is there the packet is read to its end, even
@@ -622,6 +630,14 @@ def _wait_readable(sock: socket.socket, ms: int) -> bool:
         poller.register(sock, select.POLLIN)
         return bool(poller.poll(ms))
     return bool(select.select([sock], [], [], ms / 1000.0)[0])
+
+
+def _readable(sock, ms: int) -> bool:
+    """``_wait_readable``, but True when the wait itself fails: the read then reports it."""
+    try:
+        return _wait_readable(sock, ms)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return True
 
 
 def _wait_io(sock: socket.socket, reading: bool) -> bool:

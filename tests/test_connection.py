@@ -414,3 +414,35 @@ def test_threads_get_their_own_replies():
         assert results == {i: "n%d\n" % i for i in range(n)}
         events = [con.recvEventTimed(200) for _ in range(n)]
         assert [e.getType() for e in events] == ["HEARTBEAT"] * n
+
+
+def test_events_queued_before_a_drop_are_still_delivered():
+    # Difference from the C library, which delivers nothing once the link is down.
+    burst = plain_event(HEARTBEAT) + json_event(b'{"Event-Name":"CUSTOM","Event-Subclass":"x::y"}')
+    with ScriptedServer(login() + [Command(), Send(burst), Close()]) as srv:
+        con = connect(srv)
+        assert con.api("status") is None
+        assert con.connected() == 0
+        assert con.recvEvent().getType() == "HEARTBEAT"
+        assert con.recvEventTimed(10).getHeader("Event-Subclass") == "x::y"
+        assert con.recvEvent().getType() == "SERVER_DISCONNECTED"
+        assert con.recvEventTimed(10) is None
+
+
+def test_timed_receive_does_not_block_when_another_thread_took_the_data():
+    # The wait saw data, but a command on another thread consumed it before the lock.
+    reply_body = api_response(b"+OK\n")
+    with ScriptedServer(login() + [Command(), Wait(0.05), Send(reply_body), Wait(1)]) as srv:
+        con = connect(srv)
+        results = []
+        t = threading.Thread(target=lambda: results.append(con.api("status")))
+        t.start()
+        got = []
+        poller = threading.Thread(target=lambda: got.extend(con.recvEventTimed(300) for _ in range(3)),
+                                  daemon=True)
+        poller.start()
+        poller.join(10)
+        t.join()
+        assert not poller.is_alive(), "recvEventTimed blocked after the data was taken"
+        assert results[0].getBody() == "+OK\n"
+        assert got == [None, None, None]
