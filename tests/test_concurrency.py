@@ -15,13 +15,6 @@ from test_faults import high_descriptors  # noqa: E402
 from ESL import ESLconnection, ESLevent  # noqa: E402
 from ESL.sim import Simulator  # noqa: E402
 
-SIM_SELECT_BUG = ("ESL/sim/listener.py Listener.run waits with select.select(), which raises "
-                  "ValueError for descriptors >= FD_SETSIZE (1024); the exception is not caught "
-                  "in _thread_main, so the connection thread dies (traceback on stderr) and the "
-                  "client gets a disconnect notice. Any process with ~1000 open descriptors "
-                  "(e.g. ~250 simultaneous outbound calls) loses connections. Fix: poll()/"
-                  "selectors instead of select().")
-
 SETTLE = 30.0   # seconds allowed for background threads to wind down (only reached on failure)
 
 
@@ -200,13 +193,11 @@ def test_outbound_server_handles_200_concurrent_calls(tmp_path):
 
 
 @pytest.mark.stress
-@pytest.mark.xfail(strict=True, reason=SIM_SELECT_BUG)
 def test_outbound_server_handles_1000_concurrent_calls_stress(tmp_path):
     (tmp_path / "freeswitch.xml").write_text(_DIALPLAN.format(port=1))
     _outbound_calls(1000, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason=SIM_SELECT_BUG)
 def test_simulator_serves_connections_on_descriptors_above_fd_setsize():
     with high_descriptors():
         with Simulator(port=0) as sim:

@@ -5,7 +5,7 @@ connection may do is in :meth:`Listener._command`, in the order mod_event_socket
 commands (WIRE.md §5).
 """
 import re
-import select
+import selectors
 import socket
 import threading
 import time
@@ -76,6 +76,10 @@ class Listener:
         self._queue = deque()        # type: Deque[bytes]
         self._drops = 0
         self._wake_r, self._wake_w = socket.socketpair()
+        # A selector, not select(): select() refuses descriptors >= FD_SETSIZE (1024).
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self.sock, selectors.EVENT_READ)
+        self._selector.register(self._wake_r, selectors.EVENT_READ)
         self._hangup_seen = False
         self._linger_deadline = None   # type: Optional[float]
         self._first = True
@@ -204,7 +208,7 @@ class Listener:
                 if left <= 0:
                     return
                 timeout = left if timeout is None else min(timeout, left)
-            ready, _, _ = select.select([self.sock, self._wake_r], [], [], timeout)
+            ready = [key.fileobj for key, _ in self._selector.select(timeout)]
             if self._wake_r in ready:
                 try:
                     self._wake_r.recv(4096)
@@ -259,6 +263,7 @@ class Listener:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        self._selector.close()
         self.sock.close()
         self._wake_r.close()
         self._wake_w.close()
