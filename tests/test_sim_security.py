@@ -392,6 +392,24 @@ def test_many_idle_connections_do_not_lock_out_a_client():
             raw.close()
 
 
+def test_connection_count_is_capped():
+    with Simulator(port=0, max_connections=3) as sim:
+        held = [greeted(sim.port) for _ in range(3)]
+        assert _settle(lambda: sim.connection_count() == 3)
+        extra = socket.create_connection(("127.0.0.1", sim.port), timeout=5)
+        assert extra.recv(100) == b""        # closed without a greeting
+        extra.close()
+        refused = ESLconnection("127.0.0.1", sim.port, "ClueCon")
+        assert refused.connected() == 0
+        held.pop().close()
+        assert _settle(lambda: sim.connection_count() == 2)
+        con = ESLconnection("127.0.0.1", sim.port, "ClueCon")
+        assert con.connected() == 1        # a freed slot is usable again
+        con.disconnect()
+        for raw in held:
+            raw.close()
+
+
 @pytest.mark.parametrize("length", [MAX_BODY + 1, -1])
 def test_bad_content_length_ends_the_connection(length):
     with Simulator(port=0) as sim:

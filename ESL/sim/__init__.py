@@ -27,12 +27,14 @@ class Simulator:
     overrides ``event-heartbeat-interval``; ``auth_timeout`` the 25-second auth window;
     ``check_ip_interval`` the period of the scheduler's ``check_ip`` task (60 s), whose
     RE_SCHEDULE event follows a HEARTBEAT whenever both fall due together.
+    ``max_connections`` caps the open event-socket connections: a client beyond it is
+    accepted and closed at once, without a greeting (FreeSWITCH itself has no cap).
     """
 
     def __init__(self, conf_dir: Optional[str] = None, host: Optional[str] = "127.0.0.1",
                  port: Optional[int] = 0, heartbeat_interval: Optional[float] = None,
                  auth_timeout: float = 25.0, password: Optional[str] = None,
-                 check_ip_interval: float = 60.0) -> None:
+                 check_ip_interval: float = 60.0, max_connections: int = 1000) -> None:
         self.config = Config.load(conf_dir)
         if password is not None:
             self.config.password = password
@@ -47,6 +49,7 @@ class Simulator:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self.port = 0
+        self.max_connections = max_connections
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "Simulator":
@@ -126,6 +129,11 @@ class Simulator:
             if self._stopped.is_set():
                 sock.close()
                 return
+            if self.connection_count() >= self.max_connections:
+                # FreeSWITCH has no such limit; ours keeps one client from exhausting the
+                # process's threads and descriptors. The refused peer just sees the close.
+                sock.close()
+                continue
             listener = Listener(self, sock, peer)
             self._track(listener)
             listener.start()
