@@ -269,6 +269,7 @@ class ESLconnection:
             try:
                 packet = reader.next_packet()
             except ProtocolError:
+                self._reader = PacketReader()   # what follows a framing error is not packets
                 self._fail()
                 return None
             if packet is not None:
