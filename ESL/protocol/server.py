@@ -13,6 +13,7 @@ This is what FreeSWITCH's ``mod_event_socket`` does on its side of the wire (see
 Everything is ``str`` inside (UTF-8, undecodable bytes kept as surrogates) and ``bytes`` at
 the edges.
 """
+import re
 from typing import Iterator, List, Optional, Sequence, Tuple, Union
 
 from .urlcode import encode_value_server
@@ -292,6 +293,11 @@ class Command:
         return "Command(%r, body=%r)" % (self.text, self.body)
 
 
+# A block ends at two LFs with only CRs between them; a trailing LF (and CRs) may be half of one.
+_BLOCK_END = re.compile(rb"\n\r*\n")
+_BLOCK_TAIL = re.compile(rb"\n\r*\Z")
+
+
 class CommandReader:
     """Incremental reader of client command blocks (server side of WIRE.md §2.2).
 
@@ -303,8 +309,7 @@ class CommandReader:
 
     def __init__(self) -> None:
         self._buf = bytearray()
-        self._scan = 0        # bytes of _buf already examined for the end of the block
-        self._lf = 0          # consecutive LFs seen (CRs in between do not reset)
+        self._scan = 0        # where the search for the end of the block resumes
         self._block = None    # type: Optional[bytes]
         self._lengths = []    # type: List[int]   body lengths still to read, in order
         self._event = None    # type: Optional[ServerEvent]
@@ -349,26 +354,19 @@ class CommandReader:
                 skip += 1
             if skip:
                 del buf[:skip]
-        i = self._scan
-        n = len(buf)
-        end = -1
-        while i < n:
-            c = buf[i]
-            i += 1
-            if c == 10:
-                self._lf += 1
-            elif c != 13:
-                self._lf = 0
-            if self._lf == 2 or i >= MAX_BLOCK:
-                end = i
-                break
-        if end < 0:
-            self._scan = n
+        found = _BLOCK_END.search(buf, self._scan)
+        if found is not None and found.end() <= MAX_BLOCK:
+            end = found.end()
+        elif len(buf) >= MAX_BLOCK:
+            end = MAX_BLOCK   # force-terminated, as FreeSWITCH does
+        else:
+            # Resume at a trailing LF (plus CRs) that the next bytes may complete.
+            tail = _BLOCK_TAIL.search(buf, self._scan)
+            self._scan = tail.start() if tail is not None else len(buf)
             return False
         self._block = bytes(buf[:end])
         del buf[:end]
         self._scan = 0
-        self._lf = 0
         self._parse_block(self._block.decode(_ENC, _ERRORS))
         return True
 
