@@ -13,7 +13,7 @@ from collections import deque
 from typing import Deque, Optional
 
 from . import log as _log
-from .event import ESLevent, received_header_lines
+from .event import ESLevent, _SwigThis, received_header_lines
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 
@@ -620,6 +620,22 @@ class ESLconnection:
 
     def __repr__(self) -> str:
         return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
+
+    # SWIG proxy attributes: ``this`` (made on first use) and its ownership flag.
+    def __getattr__(self, name):
+        if name == "this":
+            this = self.__dict__["this"] = _SwigThis(self, "ESLconnection *")
+            return this
+        raise AttributeError("'ESLconnection' object has no attribute '%s'" % name)
+
+    @property
+    def thisown(self) -> bool:
+        """SWIG's ownership flag of this proxy (bool); informational here."""
+        return self.this.own()
+
+    @thisown.setter
+    def thisown(self, value) -> None:
+        self.this.own(value)
 
 
 def _wait_readable(sock: socket.socket, ms: int) -> bool:
