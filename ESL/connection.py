@@ -123,6 +123,7 @@ class ESLconnection:
         self._info: Optional[Packet] = None        # outbound: the reply to "connect"
         self._async_execute = 0
         self._event_lock = 0
+        self._err: Optional[str] = None            # why a connect failed (C handle->err)
         self._lock = threading.RLock()             # one command/reply exchange at a time
         self._wlock = threading.Lock()             # whole commands never interleave
 
@@ -156,12 +157,14 @@ class ESLconnection:
             family, kind, proto, _, addr = socket.getaddrinfo(
                 host, port, 0, socket.SOCK_STREAM)[0]   # only the first address, as in C
             sock = socket.socket(family, kind, proto)
-        except (OSError, UnicodeError):
+        except (OSError, UnicodeError) as exc:
+            self._err = getattr(exc, "strerror", None) or str(exc)
             return
         try:
             sock.connect(addr)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:
+        except OSError as exc:
+            self._err = exc.strerror or str(exc)
             sock.close()
             return
         self._sock = sock
@@ -171,13 +174,16 @@ class ESLconnection:
         # collection, as in the binding (FreeSWITCH master would close it at once).
         greeting = self._recv_event_path()
         if greeting is None or (greeting.content_type or "").lower() != "auth/request":
+            self._err = "Connection Error"
             self._fail()
             return
         if not self._send(commands.auth(user, password)):
+            self._err = "Connection Error"
             self._fail()
             return
         reply = self._recv_event_path()
         if reply is None or (reply.header("Reply-Text") or "").lower() != "+ok accepted":
+            self._err = "Authentication Error" if reply is not None else "Connection Error"
             self._fail()
 
     def _adopt(self, fd: int) -> None:

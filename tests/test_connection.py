@@ -446,3 +446,16 @@ def test_timed_receive_does_not_block_when_another_thread_took_the_data():
         assert not poller.is_alive(), "recvEventTimed blocked after the data was taken"
         assert results[0].getBody() == "+OK\n"
         assert got == [None, None, None]
+
+
+def test_failed_connect_keeps_a_reason():
+    script = [Send(GREETING), Command(), Send(reply("-ERR invalid"))]
+    with ScriptedServer(script) as srv:
+        assert connect(srv, "nope")._err == "Authentication Error"
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    assert ESLconnection("127.0.0.1", port, "x")._err == "Connection refused"
+    with ScriptedServer(login()) as srv:
+        assert connect(srv)._err is None
