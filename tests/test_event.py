@@ -21,6 +21,37 @@ OVERLOAD = (
     "    ESLevent::ESLevent(ESLevent *)\n")
 
 
+class _Probe:
+    def method(self):
+        pass
+
+
+def _python_names_methods():
+    """True where Python's own argument errors name ``Class.method`` (CPython 3.10+)."""
+    try:
+        _Probe().method(1)
+    except TypeError as exc:
+        return str(exc).startswith("_Probe.")
+
+
+_QUALIFIED = _python_names_methods()
+
+
+def py_text(text):
+    """A message Python itself builds, as this interpreter words it (3.8 and PyPy 3.9 leave
+    out the class name) -- the SWIG proxy's own methods raise the same texts."""
+    return text if _QUALIFIED else text.replace("ESLevent.", "", 1)
+
+
+def missing_attribute_on_delete(name):
+    """Python's own text for ``del obj.name`` of a missing instance attribute."""
+    try:
+        delattr(_Probe(), name)
+    except AttributeError as exc:
+        return str(exc).replace("_Probe", "ESLevent")
+
+
+
 def headers(e):
     """[(name, getHeader(name))] by iterating with firstHeader/nextHeader."""
     out = []
@@ -115,7 +146,7 @@ def test_null_type_is_type_error(args):
 def test_constructor_keywords_rejected():
     with pytest.raises(TypeError) as info:
         ESLevent(type="CUSTOM")
-    assert str(info.value) == "ESLevent.__init__() got an unexpected keyword argument 'type'"
+    assert str(info.value) == py_text("ESLevent.__init__() got an unexpected keyword argument 'type'")
 
 
 def test_take_over():
@@ -471,7 +502,7 @@ def test_serialize_format_keyword_and_errors():
     with pytest.raises(TypeError) as info:
         e.serialize("a", "b")
     assert str(info.value) == \
-        "ESLevent.serialize() takes from 1 to 2 positional arguments but 3 were given"
+        py_text("ESLevent.serialize() takes from 1 to 2 positional arguments but 3 were given")
 
 
 def test_json_layout_and_escapes():
@@ -599,10 +630,13 @@ def test_unknown_attributes():
     with pytest.raises(AttributeError) as info:
         ESLevent.__new__(ESLevent).this      # never initialised
     assert str(info.value) == "'ESLevent' object has no attribute 'this'"
-    for name in ("event", "mine", "serialized_string", "thisown", "nope"):
+    for name in ("event", "mine", "serialized_string", "thisown"):
         with pytest.raises(AttributeError) as info:
             delattr(e, name)
         assert str(info.value) == "'ESLevent' object has no attribute '%s'" % name
+    with pytest.raises(AttributeError) as info:
+        del e.nope
+    assert str(info.value) == missing_attribute_on_delete("nope")
     e.mine_own = 5
     assert e.mine_own == 5
 
@@ -723,7 +757,7 @@ def test_keyword_arguments():
 def test_argument_errors(call, exc, text):
     with pytest.raises(exc) as info:
         call(ESLevent("CUSTOM"))
-    assert str(info.value) == text
+    assert str(info.value) == py_text(text)
 
 
 def test_string_arguments_are_cut_at_nul():
