@@ -346,6 +346,9 @@ class ESLconnection:
         if ctype == "text/disconnect-notice" and body is not None:
             disposition = packet.header("Content-Disposition")
             if not disposition or disposition.lower() != "linger":
+                # The server's last word: nothing after it is delivered.
+                self._queue.clear()
+                self._reader = PacketReader()
                 self._fail()
                 return None
         if body is not None and ctype in ("text/event-plain", "text/event-json"):

@@ -13,6 +13,7 @@ import sys
 import threading
 
 import pytest
+from conftest import need_tracemalloc
 
 sys.path.insert(0, os.path.dirname(__file__))
 from scripted import ACCEPTED, GREETING, api_response, plain_event, reply  # noqa: E402
@@ -319,7 +320,7 @@ def test_burst_of_events_between_command_and_reply_stress():
 
 
 def test_oversized_frame_refused_with_bounded_memory():
-    import tracemalloc
+    tracemalloc = need_tracemalloc()
 
     def script(conn, peer):
         peer.login(conn)

@@ -17,9 +17,9 @@ import os
 import socket
 import sys
 import threading
-import tracemalloc
 
 import pytest
+from conftest import need_tracemalloc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +27,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from scripted import GREETING, ACCEPTED  # noqa: E402
 
 from ESL import ESLconnection, ESLevent  # noqa: E402
-from ESL.protocol.framing import PacketReader, ProtocolError  # noqa: E402
+from ESL.protocol.framing import Packet, PacketReader, ProtocolError  # noqa: E402
+from ESL.protocol.headers import split_outer  # noqa: E402
 from ESL.protocol.server import MAX_BODY, CommandError, CommandReader  # noqa: E402
 
 # Small limits so that fuzzed streams reach them.
@@ -187,6 +188,7 @@ def test_bad_content_length_is_a_protocol_error_before_the_body(length):
 def test_giant_header_line_fails_at_the_limit_with_bounded_memory():
     reader = PacketReader()
     chunk = b"X-Big: " + b"a" * 32761   # 32 KiB, no line end
+    tracemalloc = need_tracemalloc()
     tracemalloc.start()
     try:
         raised = False
@@ -209,6 +211,7 @@ def test_giant_header_line_fails_at_the_limit_with_bounded_memory():
 
 def test_oversized_content_length_costs_no_memory():
     reader = PacketReader()
+    tracemalloc = need_tracemalloc()
     tracemalloc.start()
     try:
         reader.feed(b"Content-Type: api/response\nContent-Length: 16777217\n\n")
@@ -223,6 +226,7 @@ def test_oversized_content_length_costs_no_memory():
 def test_maximum_body_memory_is_a_small_multiple_of_the_limit():
     reader = PacketReader()
     body = b"b" * (16 * 1024 * 1024)
+    tracemalloc = need_tracemalloc()
     tracemalloc.start()
     try:
         reader.feed(b"Content-Type: api/response\nContent-Length: %d\n\n" % len(body))
@@ -407,9 +411,7 @@ def _expected_events(data):
     count = 0
     for head, body, ctype in packets:
         if (ctype or "").lower() == "text/disconnect-notice" and body is not None:
-            reader = PacketReader()
-            reader.feed(head.encode("utf-8", "surrogateescape"))
-            disposition = reader.next_packet().header("Content-Disposition")
+            disposition = Packet(head, body, ctype, split_outer(head)).header("Content-Disposition")
             if not disposition or disposition.lower() != "linger":
                 break
         count += 1
