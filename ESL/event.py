@@ -64,6 +64,14 @@ def _lower(text):
     return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
+def _lower_all(names):
+    """``[_lower(n) for n in names]``, in one pass over the joined text when it is ASCII."""
+    joined = "\n".join(names)
+    if joined.isascii() and joined.count("\n") == len(names) - 1:
+        return joined.lower().split("\n") if names else []
+    return [_lower(n) for n in names]
+
+
 def _cbytes(text):
     return text.encode("utf-8", "surrogateescape")
 
@@ -252,8 +260,8 @@ class _Event(_SwigPyObject):
     received URL-encoded form and are decoded when read; any change decodes them all first.
     ``lnames`` caches the ASCII-lower-cased names (None until a lookup needs it).
     """
-    __slots__ = ("etype", "subclass", "names", "values", "lnames", "body", "encoded",
-                 "arrays", "cursors")
+    __slots__ = ("etype", "subclass", "names", "values", "lnames", "index", "body", "encoded",
+                 "arrays", "cursors", "source", "ltext", "seen")
 
     def __init__(self, etype=CUSTOM):
         self.etype = etype
@@ -261,6 +269,7 @@ class _Event(_SwigPyObject):
         self.names = []
         self.values = []
         self.lnames = None
+        self.index = None       # {lower-cased name: first index}, built on the first lookup
         self.body = None
         self.encoded = False
         self.arrays = False     # an _Array was ever stored (copies then need the slow path)
@@ -273,13 +282,18 @@ class _Event(_SwigPyObject):
 
     def find(self, name):
         """Index of the first header named ``name`` (case-insensitive), or -1."""
+        index = self.index
+        if index is None:
+            index = self._build_index()
+        return index.get(name.lower() if name.isascii() else _lower(name), -1)
+
+    def _build_index(self):
         lnames = self.lnames
         if lnames is None:
-            lnames = self.lnames = [_lower(n) for n in self.names]
-        try:
-            return lnames.index(name.lower() if name.isascii() else _lower(name))
-        except ValueError:
-            return -1
+            lnames = self.lnames = _lower_all(self.names)
+        # Built backwards, so the first index of a repeated name is the one that stays.
+        index = self.index = dict(zip(reversed(lnames), range(len(lnames) - 1, -1, -1)))
+        return index
 
     def scalar(self, i):
         """The scalar (``getHeader``) value of header ``i``."""
@@ -294,15 +308,22 @@ class _Event(_SwigPyObject):
         """C ``esl_event_get_header_idx``: a str or None."""
         if name is None:
             return None
-        i = self.find(name)
+        index = self.index
+        if index is None:
+            index = self._build_index()
+        i = index.get(name.lower() if name.isascii() else _lower(name), -1)
         if i < 0:
             return self.body if name == "_body" else None
+        value = self.values[i]
         if idx > -1:
-            value = self.values[i]
             if type(value) is _Array and idx < len(value):
                 return value[idx]
             return None
-        return self.scalar(i)
+        if type(value) is _Array:
+            return value.value
+        if self.encoded and "%" in value:
+            return decode_value(value)
+        return value
 
     # -- changing ------------------------------------------------------------------------
 
@@ -315,10 +336,14 @@ class _Event(_SwigPyObject):
         self.names.append(name)
         self.values.append(value)
         if self.lnames is not None:
-            self.lnames.append(_lower(name))
+            lname = _lower(name)
+            self.lnames.append(lname)
+            if self.index is not None:
+                self.index.setdefault(lname, len(self.names) - 1)
         # A cursor past the end stays there (C: hp is NULL), so no cursor moves.
 
     def _insert_front(self, name, value):
+        self.index = None
         self.names.insert(0, name)
         self.values.insert(0, value)
         if self.lnames is not None:
@@ -344,6 +369,7 @@ class _Event(_SwigPyObject):
         self.names = [self.names[i] for i in keep]
         self.values = [self.values[i] for i in keep]
         self.lnames = [self.lnames[i] for i in keep]
+        self.index = None
 
     def add(self, stack, name, data):
         """C ``esl_event_base_add_header`` with a non-None ``data``; quirks included."""
@@ -884,7 +910,10 @@ def received_header_lines(text, inner):
 def handed_out(ev):
     """The event as the C library hands it to Python: every returned event is a copy
     (``esl_event_dup``), which re-applies the add rules; a copy changes nothing unless the
-    event has arrays, a ``_body`` header or a subclass, so it is skipped otherwise."""
+    event has arrays, a ``_body`` header or a subclass, so it is skipped otherwise (and for
+    a _TextEvent, which has none of them)."""
+    if type(ev) is _TextEvent:
+        return ev
     if ev.arrays or ev.subclass is not None or "_body" in ev.names:
         return ev.copy()
     return ev
@@ -912,7 +941,14 @@ def socket_data_event(header_block, body):
 
 
 def plain_event(text):
-    """The inner event of a ``text/event-plain`` body as an _Event."""
+    """The inner event of a ``text/event-plain`` body as an _Event (a _TextEvent when the
+    body is ordinary)."""
+    ev = _plain_text_event(text)
+    return _plain_event_lists(text) if ev is None else ev
+
+
+def _plain_event_lists(text):
+    """``plain_event`` building the header lists: exact for every text."""
     names, values, rest, head = split_inner(text)
     ev = _Event(CUSTOM)
     joined = "\n".join(names)
@@ -931,6 +967,152 @@ def plain_event(text):
     if ev.find("content-length") >= 0:
         ev.body = rest
     return ev
+
+
+# -- text mode: ordinary plain events are kept as their text ---------------------------------
+
+_NOT_COLON_OR_LF = bytes(c for c in range(256) if c not in b":\n")
+_TEXT_SPECIAL = re.compile(r"\n(?:_body|content-length|event-name):")
+_UNSURE = object()
+
+
+def _plain_text_event(source):
+    """A :class:`_TextEvent` for an ordinary ``text/event-plain`` body, or None.
+
+    Ordinary: ASCII (``lower()`` is then C's ASCII-only lowering), no NUL, exactly one colon
+    on every header line (the C parse then gives one header per line, named by the text before
+    that colon, the value after it with leading spaces skipped), no ``[`` in the header text
+    (no indexed names), no header named ``_body`` in any case, and ``Event-Name`` and
+    ``Content-Length`` at most once each, with plain values (see :func:`_text_value`). Those
+    are the only headers the C parse treats specially, so the type and the body are known.
+    """
+    if not source.isascii() or "\0" in source:
+        return None
+    raw = source.encode("ascii")
+    skeleton = raw.translate(None, _NOT_COLON_OR_LF)
+    if source.endswith("\n\n") and skeleton == b":\n" * (len(skeleton) >> 1) + b"\n":
+        # The first blank line is the last line: there is no body text.
+        head = source
+        rest = ""
+    else:
+        end = source.find("\n\n")
+        if end <= 0:
+            return None
+        head = source[:end + 1]
+        skeleton = raw[:end + 1].translate(None, _NOT_COLON_OR_LF)
+        if skeleton != b":\n" * (len(skeleton) >> 1):
+            return None
+        rest = source[end + 2:]
+    if "[" in head:
+        return None
+    ltext = "\n" + head.lower()
+    specials = _TEXT_SPECIAL.findall(ltext)
+    ev = _new(_TextEvent)
+    ev.etype = CUSTOM
+    ev.subclass = ev.body = ev.cursors = None
+    ev.source = source
+    ev.ltext = ltext
+    ev.seen = seen = {}
+    if specials:
+        if "\n_body:" in specials or len(specials) != len(set(specials)):
+            return None
+        if "\nevent-name:" in specials:
+            value = _text_value(source, ltext, "\nevent-name:", True)
+            if value is _UNSURE:
+                return None
+            seen["event-name"] = value
+            etype = name_event(value)
+            if etype is not None:
+                ev.etype = etype
+        if "\ncontent-length:" in specials:
+            if _text_value(source, ltext, "\ncontent-length:", True) is _UNSURE:
+                return None
+            ev.body = rest
+    return ev
+
+
+def _text_value(source, ltext, key, unique=False):
+    """The value of the header found with ``key`` (``"\\n" + lower-cased name + ":"``) in a
+    _TextEvent's text, as the lists would hold it: a decoded str, None if no line has that
+    name, or ``_UNSURE`` when the C rules could make it differ: the name is repeated (not
+    checked when ``unique``), or the value is empty or an ``ARRAY::`` once decoded (C deletes
+    or splits those)."""
+    pos = ltext.find(key)
+    if pos < 0:
+        return None
+    start = pos + len(key) - 1          # ltext has one character more in front
+    end = source.index("\n", start)
+    if not unique and ltext.find(key, end + 1) >= 0:
+        return _UNSURE
+    raw = source[start:end]
+    if raw[:1] == " ":
+        raw = raw.lstrip(" ")
+    value = decode_value(raw) if "%" in raw else raw
+    if not value or "ARRAY::" in value:
+        return _UNSURE
+    return value
+
+
+def _materializing(slot):
+    member = _Event.__dict__[slot]
+
+    def fget(self):
+        self._materialize()
+        return member.__get__(self)
+
+    def fset(self, value):
+        self._materialize()
+        member.__set__(self, value)
+    return property(fget, fset)
+
+
+class _TextEvent(_Event):
+    """A received ordinary ``text/event-plain`` event (see :func:`_plain_text_event`), kept as
+    its text until something needs the header lists.
+
+    ``get`` reads a header from the text (exact, see :func:`_text_value`) and falls back to the
+    lists when unsure. Anything else (iteration, changes, copies, serialising, handing the
+    event out with ``ESLevent.event``) first builds the lists with :func:`_plain_event_lists`,
+    the exact general path, and turns this object into a plain :class:`_Event` for good.
+    ``source`` is the body text, ``ltext`` ``"\\n"`` + its header text lower-cased, ``seen``
+    the values already looked up.
+    """
+    __slots__ = ()
+
+    names = _materializing("names")
+    values = _materializing("values")
+    lnames = _materializing("lnames")
+    index = _materializing("index")
+    encoded = _materializing("encoded")
+    arrays = _materializing("arrays")
+
+    def _materialize(self):
+        if type(self) is not _TextEvent:
+            return      # another thread did it
+        full = handed_out(_plain_event_lists(self.source))
+        self.__class__ = _Event
+        self.etype, self.subclass, self.body = full.etype, full.subclass, full.body
+        self.names, self.values, self.lnames = full.names, full.values, full.lnames
+        self.index, self.encoded, self.arrays = full.index, full.encoded, full.arrays
+        self.source = self.ltext = self.seen = None
+
+    def get(self, name, idx=-1):
+        """``_Event.get``, answered from the text where that is exact."""
+        if name is None:
+            return None
+        if idx < 0 and name.isascii() and ":" not in name and "\n" not in name:
+            lname = name.lower()
+            value = self.seen.get(lname)
+            if value is not None:
+                return value
+            value = _text_value(self.source, self.ltext, "\n" + lname + ":")
+            if value is None:
+                return self.body if name == "_body" else None
+            if value is not _UNSURE:
+                self.seen[lname] = value
+                return value
+        self._materialize()
+        return _Event.get(self, name, idx)
 
 
 # For a head in split_inner()'s ordinary form (names without '[' are checked apart; a value
@@ -967,6 +1149,8 @@ class _SwigThis(_SwigPyObject):
 _Event.__name__ = _Event.__qualname__ = "SwigPyObject"
 _SwigThis.__name__ = _SwigThis.__qualname__ = "SwigPyObject"
 _Event.__module__ = _SwigThis.__module__ = "builtins"
+_TextEvent.__name__ = _TextEvent.__qualname__ = "SwigPyObject"
+_TextEvent.__module__ = "builtins"
 
 _new = object.__new__
 
@@ -1029,7 +1213,10 @@ class ESLevent:
     @property
     def event(self):
         """The opaque handle of the wrapped event (shareable via ``ESLevent(handle)``), or None."""
-        return self._ev
+        ev = self._ev
+        if type(ev) is _TextEvent:
+            ev._materialize()     # handles are always plain _Event objects
+        return ev
 
     @event.setter
     def event(self, handle):

@@ -1,0 +1,117 @@
+"""Differential tests: every fast path of ESL.event gives what the exact general path gives.
+
+The fast paths only run when a guard accepts the input; these tests generate inputs near the
+guards' edges (case variants, repeated names, empty values, escapes that decode to NUL, ':' or
+"ARRAY::", indexed names, odd spacing, bodies) and compare everything observable.
+"""
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ESL.event import (ESLevent, _Event, _TextEvent, _plain_event_lists, _plain_text_event,
+                       handed_out)
+
+NAMES = ["Event-Name", "event-name", "EVENT-NAME", "Unique-ID", "unique-id", "X", "x", "A b",
+         " X", "Content-Length", "content-length", "_body", "_BODY", "X[1]", "Y[", "", "é",
+         "Caller-Name", "K\u212a"]
+SEPS = [": ", ":", ":  ", ":\t", " : ", "::", ": x:"]
+VALUES = ["", "v", "HEARTBEAT", "heartbeat", "CHANNEL_CREATE", "%00", "%00x", "x%00", "%41RRAY::a|:b",
+          "ARRAY::a|:b", "ARRAY%3A%3Aa", "%", "%2", "% 1", "%+1", "%-1x", "%0A", "%3A%3A1",
+          "a%20b", "%C3%A9", "é", "\r", "1", "3", "%48EARTBEAT", "x y", "[", "%5B", " "]
+
+lines = st.tuples(st.sampled_from(NAMES), st.sampled_from(SEPS), st.sampled_from(VALUES))
+bodies = st.builds(
+    lambda ls, tail, nul, crlf: (
+        "".join("%s%s%s\n" % ln for ln in ls) + tail + ("\0x" if nul else "")
+    ).replace("\n", "\r\n" if crlf else "\n", 1 if crlf else 0),
+    st.lists(lines, min_size=0, max_size=8),
+    st.sampled_from(["\n", "\n\n", "\nbody: x\n", "\n[a]: b\nc", "", "tail", "\n\n\n"]),
+    st.booleans(), st.booleans())
+# Mostly ordinary bodies, so the fast path itself gets exercised.
+ordinary = st.builds(
+    lambda ls, body: "".join("%s: %s\n" % ln for ln in ls) + "\n" + body,
+    st.lists(st.tuples(st.sampled_from(["Event-Name", "Unique-ID", "unique-id", "X", "x", "A b",
+                                        " X", "Caller-Name", "Content-Length", "Y"]),
+                       st.sampled_from(VALUES[:4] + ["%3A%3A1", "a%20b", "1", "%00", "", "%41RRAY%3A%3Aa"])),
+             min_size=1, max_size=6),
+    st.sampled_from(["", "body", "x: y\n"]))
+
+LOOKUPS = NAMES + ["_body", "missing", "X[1]", "x:", "a\nb", "é", "Event-Name\n"]
+
+
+def _walk(e):
+    out = []
+    h = e.firstHeader()
+    while h is not None:
+        out.append((h, e.getHeader(h), e.getHeader(h, 0), e.getHeader(h, 1)))
+        h = e.nextHeader()
+    return out
+
+
+def _wrap_both(text):
+    fast = _plain_text_event(text)
+    slow = handed_out(_plain_event_lists(text))
+    return fast, slow
+
+
+def _compare(text):
+    fast, slow = _wrap_both(text)
+    if fast is None:
+        return False
+    assert type(fast) is _TextEvent and type(slow) is _Event
+    f, s = ESLevent._wrap(fast), ESLevent._wrap(slow)
+    assert f.getType() == s.getType(), text
+    assert f.getBody() == s.getBody(), text
+    for name in LOOKUPS:            # read from the text (or from the lists when unsure)
+        assert f.getHeader(name) == s.getHeader(name), (text, name)
+        assert f.getHeader(name) == s.getHeader(name), (text, name)   # from the cache
+    assert type(fast) in (_TextEvent, _Event)
+    assert f.serialize() == s.serialize(), text
+    assert type(fast) is _Event                  # serialize() built the lists
+    assert f.serialize("json") == s.serialize("json"), text
+    assert _walk(f) == _walk(s), text
+    assert f.getType() == s.getType() and f.getBody() == s.getBody()
+    return True
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies)
+def test_text_mode_matches_the_lists_on_any_body(text):
+    _compare(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(ordinary)
+def test_text_mode_matches_the_lists_on_ordinary_bodies(text):
+    _compare(text)
+
+
+def test_text_mode_is_taken_for_ordinary_bodies():
+    # The guard must accept what FreeSWITCH sends, or the fast path is never tested above.
+    text = ("Event-Name: CHANNEL_CREATE\nCore-UUID: 1c78\nEvent-Date-Local: 2026-11-26%2012%3A58"
+            "\nUnique-ID: abc\nContent-Length: 4\n\nbody")
+    fast = _plain_text_event(text)
+    assert type(fast) is _TextEvent and fast.body == "body"
+    e = ESLevent._wrap(fast)
+    assert e.getHeader("event-date-local") == "2026-11-26 12:58"
+    assert e.getHeader("UNIQUE-ID") == "abc" and e.getType() == "CHANNEL_CREATE"
+    assert type(fast) is _TextEvent              # lookups did not build the lists
+    for text in ["A: 1\nB[1]: x\n\n", "_body: x\n\n", "A\nB: 1\n\n",
+                 "A: 1:2\n\n", "Event-Name: API\nevent-name: CUSTOM\n\n", "A: é\n\n"]:
+        assert _plain_text_event(text) is None, text
+    # Repeated names and values that decode to "" or ARRAY:: are answered from the lists.
+    for text, name, value in [("A: 1\na: %00\n\n", "A", None), ("A: 1\nA: 2\n\n", "a", "1"),
+                              ("A: %41RRAY%3A%3Ax|%3Ay\n\n", "A", "ARRAY::x|:y"),
+                              ("A: 1\nA: ARRAY%3A%3Ax|%3Ay\n\n", "A", "ARRAY::1|:x|:y")]:
+        fast = _plain_text_event(text)
+        assert type(fast) is _TextEvent, text
+        e = ESLevent._wrap(fast)
+        assert e.getHeader(name) == value, text
+
+
+def test_the_handle_is_never_a_text_event():
+    e = ESLevent._from_plain("Event-Name: HEARTBEAT\nA: b\n\n")
+    assert type(e._ev) is _TextEvent
+    handle = e.event
+    assert type(handle) is _Event and type(handle).__name__ == "SwigPyObject"
+    shared = ESLevent(handle)
+    shared.addHeader("C", "d")
+    assert e.getHeader("c") == "d" and e.getHeader("A") == "b"
