@@ -64,8 +64,12 @@ EXPECTED = {
     "conn_recv_parsing": {"reason": _GARBAGE + " (received non-ASCII values re-serialized); " + _TABLE,
                           "keys": ["url decoding::plain", "header value non-UTF-8::plain",
                                    "inner plain: TEXT (unknown in 1.4.18)::type"]},
-    "event_basic": {"reason": _TABLE,
-                    "keys": ["ESLevent('%s',)::*" % name for name in _MASTER_ONLY]},
+    "event_basic": {"reason": _TABLE + "; after ESLevent(other) the C cursor is uninitialised memory "
+                              "(API.md 7.2), so the reference's nextHeader() there varies from run to "
+                              "run (usually None, sometimes ''); ours is always None",
+                    "keys": ["ESLevent('%s',)::*" % name for name in _MASTER_ONLY]
+                    + ["dst.nextHeader before firstHeader"],
+                    "ours": {"dst.nextHeader before firstHeader": {"t": "NoneType"}}},
     "event_json_ctor": {"reason": _TABLE + "; " + _GARBAGE + " (non-ASCII JSON values serialized plain)",
                         "keys": ["json '{\"Event-Name\":\"TEXT\"}'::type",
                                  "json '{\"a\":\"\\\\u00e9\\\\u20ac\"}'::plain",
