@@ -5,7 +5,7 @@ Usage::
     with ESL.sim.Simulator() as sim:          # 127.0.0.1, a free port, password ClueCon
         conn = ESL.ESLconnection("127.0.0.1", str(sim.port), "ClueCon")
 
-or from a shell: ``python -m ESL.sim [--conf DIR] [--host H] [--port P]``.
+or from a shell: ``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat SECONDS]``.
 ``conf_dir`` is a FreeSWITCH XML configuration directory (``freeswitch.xml`` and what it
 includes); without it the simulator behaves like a stock install.
 """

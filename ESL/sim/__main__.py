@@ -1,4 +1,8 @@
-"""``python -m ESL.sim [--conf DIR] [--host H] [--port P]``: run the simulator in the foreground."""
+"""``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat SECONDS]``.
+
+Runs the simulator in the foreground until SIGINT or SIGTERM. Exit status 0; 2 if the
+configuration cannot be read, 1 if the address cannot be bound.
+"""
 import argparse
 import signal
 import sys

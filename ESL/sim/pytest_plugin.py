@@ -17,8 +17,9 @@ __all__ = ["esl_sim", "esl_sim_factory"]
 
 @pytest.fixture
 def esl_sim_factory():
-    """Returns ``make(**kwargs)`` starting a :class:`Simulator` (port 0 by default);
-    every simulator made is stopped when the test ends."""
+    """Returns ``make(conf_dir=None, **kwargs)``, which starts a :class:`Simulator` with those
+    arguments (``port=0`` unless given) and returns it; every simulator made is stopped when
+    the test ends."""
     made = []
 
     def make(conf_dir=None, **kwargs):

@@ -12,7 +12,10 @@ then ignored, since the normalised fields change lengths.
 
 Command line::
 
-    python -m ESL.sim.replay [--host H] [--port P] [--outbound-port P] FILE.json...
+    python -m ESL.sim.replay [--host H] [--port P] [--outbound-port P] [--together] [-v] FILE...
+
+``--together`` replays all files as one scenario (:func:`merge`). Exit status 0 when every
+transcript is identical after normalisation, else 1.
 """
 import argparse
 import json
