@@ -49,11 +49,13 @@ _INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 def eslSetLogLevel(*args, **kwargs):
-    """eslSetLogLevel(level): install the default logger with threshold ``level`` (an int;
-    outside 0..7 -> 7). Returns None.
+    """eslSetLogLevel(level) -> None
+
+    Install the default logger with threshold ``level`` (an int; outside 0..7 -> 7). Returns
+    None.
 
     Argument errors are those of the binding's builtin ``_ESL.eslSetLogLevel`` (exactly one
-    positional int).
+    positional int, no keywords).
     """
     if kwargs:
         raise TypeError("_ESL.eslSetLogLevel() takes no keyword arguments")
