@@ -444,8 +444,8 @@ def _oversized_block(block_limit):
 
 
 def test_oversized_command_block_is_cut_with_bounded_memory(monkeypatch):
-    # The real limit is 10 MiB, and the server scans commands byte by byte in Python (about
-    # 1 s per MiB), so the default run uses a smaller limit; the stress run uses the real one.
+    # The real limit is 10 MiB; the default run uses a smaller one to stay quick and the
+    # stress run uses the real one.
     monkeypatch.setattr(server_protocol, "MAX_BLOCK", 256 * 1024)
     _oversized_block(256 * 1024)
 

@@ -130,8 +130,8 @@ class Simulator:
                 sock.close()
                 return
             if self.connection_count() >= self.max_connections:
-                # FreeSWITCH has no such limit; ours keeps one client from exhausting the
-                # process's threads and descriptors. The refused peer just sees the close.
+                # Difference: FreeSWITCH has no such limit; ours keeps one client from
+                # exhausting the process's threads and descriptors. The peer sees the close.
                 sock.close()
                 continue
             listener = Listener(self, sock, peer)

@@ -1,4 +1,4 @@
-"""``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat SECONDS]``.
+"""``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat S] [--check-ip S] [--max-connections N]``.
 
 Runs the simulator in the foreground until SIGINT or SIGTERM. Exit status 0; 2 if the
 configuration cannot be read, 1 if the address cannot be bound.
@@ -18,10 +18,15 @@ def main(argv=None) -> int:
     parser.add_argument("--host", help="listen address (default: listen-ip, 127.0.0.1)")
     parser.add_argument("--port", type=int, help="listen port (default: listen-port, 8021)")
     parser.add_argument("--heartbeat", type=float, help="HEARTBEAT interval in seconds")
+    parser.add_argument("--check-ip", type=float, default=60.0, metavar="SECONDS",
+                        help="period of the scheduler's check_ip task (RE_SCHEDULE), default 60")
+    parser.add_argument("--max-connections", type=int, default=1000, metavar="N",
+                        help="open event-socket connections allowed at once, default 1000")
     args = parser.parse_args(argv)
     try:
         sim = Simulator(args.conf, host=args.host, port=args.port,
-                        heartbeat_interval=args.heartbeat)
+                        heartbeat_interval=args.heartbeat, check_ip_interval=args.check_ip,
+                        max_connections=args.max_connections)
     except ConfigError as exc:
         print("ESL.sim: %s" % exc, file=sys.stderr)
         return 2
