@@ -842,6 +842,12 @@ def _printf_body(fmt):
 
 def _event_from_json(text):
     """C ``esl_event_create_json``: an _Event, or None if the text does not parse."""
+    ev = _compact_json_event(text)
+    return _json_event_general(text) if ev is None else ev
+
+
+def _json_event_general(text):
+    """``_event_from_json`` for any text: parse, then apply the add rules member by member."""
     root = parse_json(text)
     if root is None:
         return None
@@ -912,7 +918,7 @@ def handed_out(ev):
     (``esl_event_dup``), which re-applies the add rules; a copy changes nothing unless the
     event has arrays, a ``_body`` header or a subclass, so it is skipped otherwise (and for
     a _TextEvent, which has none of them)."""
-    if type(ev) is _TextEvent:
+    if isinstance(ev, _LazyEvent):
         return ev
     if ev.arrays or ev.subclass is not None or "_body" in ev.names:
         return ev.copy()
@@ -1066,16 +1072,12 @@ def _materializing(slot):
     return property(fget, fset)
 
 
-class _TextEvent(_Event):
-    """A received ordinary ``text/event-plain`` event (see :func:`_plain_text_event`), kept as
-    its text until something needs the header lists.
+class _LazyEvent(_Event):
+    """A received event that keeps a cheaper form until something needs the header lists.
 
-    ``get`` reads a header from the text (exact, see :func:`_text_value`) and falls back to the
-    lists when unsure. Anything else (iteration, changes, copies, serialising, handing the
-    event out with ``ESLevent.event``) first builds the lists with :func:`_plain_event_lists`,
-    the exact general path, and turns this object into a plain :class:`_Event` for good.
-    ``source`` is the body text, ``ltext`` ``"\\n"`` + its header text lower-cased, ``seen``
-    the values already looked up.
+    Subclasses answer ``get`` from that form where it is exact. Anything else (iteration,
+    changes, copies, serialising, handing the event out with ``ESLevent.event``) first builds
+    the lists (``_materialize``) and turns the object into a plain :class:`_Event` for good.
     """
     __slots__ = ()
 
@@ -1086,15 +1088,34 @@ class _TextEvent(_Event):
     encoded = _materializing("encoded")
     arrays = _materializing("arrays")
 
+    def _become(self, names, values):
+        """Turn into a plain _Event holding ``names``/``values`` (nothing looked up yet)."""
+        self.__class__ = _Event
+        self.names, self.values = names, values
+        self.lnames = self.index = None
+        self.encoded = self.arrays = False
+        self.source = self.ltext = self.seen = None
+
+
+class _TextEvent(_LazyEvent):
+    """A received ordinary ``text/event-plain`` event (see :func:`_plain_text_event`), kept as
+    its text.
+
+    ``get`` reads a header from the text (exact, see :func:`_text_value`) and falls back to the
+    lists when unsure; the lists are built with :func:`_plain_event_lists`, the exact general
+    path. ``source`` is the body text, ``ltext`` ``"\\n"`` + its header text lower-cased,
+    ``seen`` the values already looked up.
+    """
+    __slots__ = ()
+
     def _materialize(self):
         if type(self) is not _TextEvent:
             return      # another thread did it
         full = handed_out(_plain_event_lists(self.source))
-        self.__class__ = _Event
+        self._become(full.names, full.values)
         self.etype, self.subclass, self.body = full.etype, full.subclass, full.body
-        self.names, self.values, self.lnames = full.names, full.values, full.lnames
-        self.index, self.encoded, self.arrays = full.index, full.encoded, full.arrays
-        self.source = self.ltext = self.seen = None
+        self.lnames, self.index = full.lnames, full.index
+        self.encoded, self.arrays = full.encoded, full.arrays
 
     def get(self, name, idx=-1):
         """``_Event.get``, answered from the text where that is exact."""
@@ -1111,6 +1132,73 @@ class _TextEvent(_Event):
             if value is not _UNSURE:
                 self.seen[lname] = value
                 return value
+        self._materialize()
+        return _Event.get(self, name, idx)
+
+
+# -- compact JSON events ------------------------------------------------------------------
+
+def _compact_json_event(text):
+    """A :class:`_JSONEvent` for the JSON that FreeSWITCH sends, or None for any other text.
+
+    Accepted: ``{"name":"value","name":"value",...}`` exactly (no white space), then anything
+    without a quote, with no backslash, NUL, newline or ``[`` anywhere. Without a backslash
+    every quote delimits a string and a string's value is its raw text, so splitting at the
+    quotes is the cJSON parse; what follows the object is ignored by cJSON too. The event is
+    then what ``esl_event_create_json`` builds, provided no value is empty or holds
+    ``ARRAY::`` and no name is ``_body`` or repeats ``Event-Name`` (checked; the ``[`` test
+    excludes indexed names): every member is simply appended.
+    """
+    if "\\" in text or "\0" in text or "\n" in text or "[" in text:
+        return None
+    tokens = text.split('"')
+    n = len(tokens) >> 2
+    if (len(tokens) != 4 * n + 1 or not n or tokens[0] != "{" or tokens[-1][:1] != "}"
+            or tokens[2::4].count(":") != n or tokens[4:-1:4].count(",") != n - 1):
+        return None
+    values = tokens[3::4]
+    if "" in values or "ARRAY::" in text:
+        return None
+    names = tokens[1::4]
+    joined = "\n".join(names)
+    ltext = "\n" + (joined.lower() if joined.isascii() else _lower(joined)) + "\n"
+    if "\n_body\n" in ltext:
+        return None
+    ev = _new(_JSONEvent)
+    ev.etype = CUSTOM
+    ev.subclass = ev.body = ev.cursors = ev.seen = None
+    ev.source = (names, values)
+    ev.ltext = ltext
+    pos = ltext.find("\nevent-name\n")
+    if pos >= 0:
+        if ltext.find("\nevent-name\n", pos + 1) >= 0:
+            return None
+        etype = name_event(values[ltext.count("\n", 0, pos)])
+        if etype is not None:
+            ev.etype = etype
+    return ev
+
+
+class _JSONEvent(_LazyEvent):
+    """A compact JSON event (see :func:`_compact_json_event`): its lists are final, kept in
+    ``source`` as ``(names, values)``; ``ltext`` is ``"\\n"`` + every name lower-cased and
+    followed by ``"\\n"``, where ``get`` finds a name and counts the newlines before it."""
+    __slots__ = ()
+
+    def _materialize(self):
+        if type(self) is _JSONEvent:
+            self._become(*self.source)
+
+    def get(self, name, idx=-1):
+        """``_Event.get``, answered from ``ltext``."""
+        if name is None:
+            return None
+        if idx < 0 and "\n" not in name:
+            ltext = self.ltext
+            pos = ltext.find("\n" + (name.lower() if name.isascii() else _lower(name)) + "\n")
+            if pos < 0:
+                return self.body if name == "_body" else None
+            return self.source[1][ltext.count("\n", 0, pos)]
         self._materialize()
         return _Event.get(self, name, idx)
 
@@ -1149,8 +1237,9 @@ class _SwigThis(_SwigPyObject):
 _Event.__name__ = _Event.__qualname__ = "SwigPyObject"
 _SwigThis.__name__ = _SwigThis.__qualname__ = "SwigPyObject"
 _Event.__module__ = _SwigThis.__module__ = "builtins"
-_TextEvent.__name__ = _TextEvent.__qualname__ = "SwigPyObject"
-_TextEvent.__module__ = "builtins"
+for _cls in (_LazyEvent, _TextEvent, _JSONEvent):
+    _cls.__name__ = _cls.__qualname__ = "SwigPyObject"
+    _cls.__module__ = "builtins"
 
 _new = object.__new__
 
@@ -1214,7 +1303,7 @@ class ESLevent:
     def event(self):
         """The opaque handle of the wrapped event (shareable via ``ESLevent(handle)``), or None."""
         ev = self._ev
-        if type(ev) is _TextEvent:
+        if isinstance(ev, _LazyEvent):
             ev._materialize()     # handles are always plain _Event objects
         return ev
 

@@ -27,6 +27,9 @@ MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 #: as the next packet; we treat it as a protocol error and drop the connection instead.
 MAX_HEADER_BLOCK = 65535
 
+# Parsed header blocks remembered per reader (the cache is emptied when full).
+_HEAD_CACHE = 256
+
 
 class ProtocolError(Exception):
     """The peer sent something that cannot be framed; the connection must be closed."""
@@ -116,6 +119,7 @@ class PacketReader:
         self._scan = 0          # where the search for the end of the header block resumes
         self._head = None       # a parsed header block whose body is still arriving
         self._need = 0          # body length of that block
+        self._heads = {}        # raw header block -> its parse (_parse_head)
         self.max_content_length = max_content_length
         self.max_header_block = max_header_block
 
@@ -156,9 +160,9 @@ class PacketReader:
     def next_packet(self) -> Optional[Packet]:
         """Return the next complete packet, or None if more bytes are needed."""
         buf = self._buf
-        if not buf and not self._need:
-            return None
         if self._head is None:
+            if not buf:
+                return None
             end = self._find_end()
             if end < 0:
                 if len(buf) > self.max_header_block:
@@ -169,28 +173,43 @@ class PacketReader:
             raw = bytes(buf[:end])
             del buf[:end]
             self._scan = 0
-            if b"\0" in raw:
-                # Difference: the C scan stops at a NUL and then waits forever for the end.
-                raise ProtocolError("NUL byte in a header block")
-            head = _text(raw)
-            pairs = split_outer(head)
-            length_text, ctype = _content_fields(pairs)
-            if length_text is None:
-                return Packet(head, None, ctype, pairs)
-            length = _atol(length_text)
-            if length < 0 or length > self.max_content_length:
-                raise ProtocolError("Content-Length %d out of range" % length)
-            self._head = (head, pairs, ctype)
-            self._need = length
-        if len(buf) < self._need:
-            return None
-        head, pairs, ctype = self._head
+            # Header blocks repeat (the same Content-Length and Content-Type), and parsing
+            # one depends on nothing but its bytes: reuse the parse.
+            parsed = self._heads.get(raw)
+            if parsed is None:
+                parsed = self._parse_head(raw)
+                if len(self._heads) >= _HEAD_CACHE:
+                    self._heads.clear()
+                self._heads[raw] = parsed
+            if parsed[3] is None:
+                return Packet(parsed[0], None, parsed[2], parsed[1])
+            self._head = parsed
+            self._need = parsed[3]
         need = self._need
+        if len(buf) < need:
+            return None
+        head, pairs, ctype, _length = self._head
         self._head = None
         self._need = 0
-        raw_body = bytes(buf[:need])
+        raw_body = buf[:need]
         del buf[:need]
-        nul = raw_body.find(b"\0")
+        nul = raw_body.find(0)
         if nul >= 0:
-            raw_body = raw_body[:nul]   # the C body is a NUL-terminated string
-        return Packet(head, _text(raw_body), ctype, pairs)
+            del raw_body[nul:]   # the C body is a NUL-terminated string
+        return Packet(head, raw_body.decode("utf-8", "surrogateescape"), ctype, pairs)
+
+    def _parse_head(self, raw: bytes) -> Tuple[str, List[Tuple[str, str]], Optional[str],
+                                               Optional[int]]:
+        """``(head, pairs, content type, body length or None)`` of a header block."""
+        if b"\0" in raw:
+            # Difference: the C scan stops at a NUL and then waits forever for the end.
+            raise ProtocolError("NUL byte in a header block")
+        head = _text(raw)
+        pairs = split_outer(head)
+        length_text, ctype = _content_fields(pairs)
+        if length_text is None:
+            return head, pairs, ctype, None
+        length = _atol(length_text)
+        if length < 0 or length > self.max_content_length:
+            raise ProtocolError("Content-Length %d out of range" % length)
+        return head, pairs, ctype, length
