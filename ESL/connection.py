@@ -5,6 +5,7 @@ reader, and keeps the C library's handle state (queue of packets that arrived wh
 was awaited, last received event, outbound channel data, execute flags). One recursive lock
 per connection serialises each command/reply exchange, as the C library's handle mutex does.
 """
+import functools
 import os
 import select
 import socket
@@ -81,6 +82,19 @@ def _cevent(value, method: str) -> ESLevent:
         return value
     # Difference: None crashes the C binding; we raise SWIG's TypeError for it too.
     raise TypeError("in method 'ESLconnection_%s', argument 2 of type 'ESLevent *'" % method)
+
+
+def _swig_method(func):
+    """Give a method SWIG's check of ``self``: a wrong object raises TypeError, not a crash."""
+    message = "in method 'ESLconnection_%s', argument 1 of type 'ESLconnection *'" % func.__name__
+
+    @functools.wraps(func)
+    def checked(self, *args, **kwargs):
+        if not isinstance(self, ESLconnection):
+            # Difference: the C binding crashes when self is None.
+            raise TypeError(message)
+        return func(self, *args, **kwargs)
+    return checked
 
 
 def _debug(func: str, line: int, message: str) -> None:
@@ -382,14 +396,17 @@ class ESLconnection:
 
     # -- public API -------------------------------------------------------------------------
 
+    @_swig_method
     def socketDescriptor(self) -> int:
         """Return the socket descriptor while connected, else ``-1``."""
         return self._fd if self._connected else -1
 
+    @_swig_method
     def connected(self) -> int:
         """Return ``1`` while the connection is usable, else ``0`` (it never comes back)."""
         return 1 if self._connected else 0
 
+    @_swig_method
     def getInfo(self) -> Optional[ESLevent]:
         """Outbound mode: a new copy of the ``connect`` reply (the channel data).
 
@@ -401,6 +418,7 @@ class ESLconnection:
             return None
         return ESLevent._socket_data(info.head, info.body)
 
+    @_swig_method
     def send(self, cmd) -> int:
         """Write ``cmd`` (plus a blank line unless it ends with one); return 0, or 1 on failure.
 
@@ -412,6 +430,7 @@ class ESLconnection:
             return 1
         return 0 if self._send(cmd.encode("utf-8")) else 1
 
+    @_swig_method
     def sendRecv(self, cmd) -> Optional[ESLevent]:
         """Send ``cmd`` and return its reply (a ``SOCKET_DATA`` event), or None on failure.
 
@@ -421,6 +440,7 @@ class ESLconnection:
         cmd = _cstr(cmd, "sendRecv", 2, allow_none=False)
         return self._send_recv(cmd.encode("utf-8"))
 
+    @_swig_method
     def api(self, cmd, arg=None) -> Optional[ESLevent]:
         """Run ``api <cmd> <arg>`` and return the ``api/response`` event (output in ``getBody()``).
 
@@ -432,6 +452,7 @@ class ESLconnection:
             return None
         return self._send_recv(commands.api(cmd, arg))
 
+    @_swig_method
     def bgapi(self, cmd, arg=None, job_uuid=None) -> Optional[ESLevent]:
         """Run ``bgapi``; return the ``command/reply`` (``Job-UUID`` header), or None.
 
@@ -444,6 +465,7 @@ class ESLconnection:
             return None
         return self._send_recv(commands.bgapi(cmd, arg, job_uuid))
 
+    @_swig_method
     def sendEvent(self, send_me) -> ESLevent:
         """Fire ``send_me`` on the switch with ``sendevent``.
 
@@ -464,6 +486,7 @@ class ESLconnection:
             last = self._last_event()
         return last if last is not None else ESLevent._server_disconnected()
 
+    @_swig_method
     def sendMSG(self, send_me, uuid=None) -> int:
         """Send ``send_me`` with ``sendmsg [uuid]``; return 0 if a reply came, 1 otherwise.
 
@@ -480,13 +503,15 @@ class ESLconnection:
         with self._lock:
             return 0 if self._exchange(cmd) is not None else 1
 
+    @_swig_method
     def recvEvent(self) -> ESLevent:
         """Return the next event or packet, blocking until one arrives.
 
         Queued packets come first, in arrival order. ``text/event-plain`` and
         ``text/event-json`` packets are returned as the event they carry; anything else as the
         ``SOCKET_DATA`` packet. A disconnect notice (unless lingering) or a dropped connection
-        gives a ``SERVER_DISCONNECTED`` event; never None.
+        gives a ``SERVER_DISCONNECTED`` event; never None. Events that fully arrived before the
+        connection dropped are still returned first (the C library drops them).
         """
         if not self._connected and not self._arrived():
             return ESLevent._server_disconnected()
@@ -496,12 +521,15 @@ class ESLconnection:
                 return ESLevent._server_disconnected()
             return self._last_event()
 
+    @_swig_method
     def recvEventTimed(self, ms) -> Optional[ESLevent]:
         """Like :meth:`recvEvent`, waiting at most ``ms`` milliseconds; None on timeout or failure.
 
         ``ms == 0`` (and negative values) wait without limit, as the C library does — not "return
         at once" as FreeSWITCH's wiki says; poll with ``recvEventTimed(1)``. If another thread
-        holds the connection when data becomes readable, returns None at once.
+        holds the connection when data becomes readable, or took that data first, returns None
+        at once. A packet that has started to arrive is read to its end, even past ``ms``, as
+        in the C library. Events that arrived before a drop are returned first.
         """
         ms = _cint(ms, "recvEventTimed", 2)
         if not self._connected and not self._arrived():
@@ -533,6 +561,7 @@ class ESLconnection:
         finally:
             self._lock.release()
 
+    @_swig_method
     def filter(self, header, value) -> Optional[ESLevent]:
         """Send ``filter <header> <value>``; return the reply, or None if not connected."""
         header = _cstr(header, "filter", 2)
@@ -541,6 +570,7 @@ class ESLconnection:
             return None
         return self._send_recv(commands.filter(header, value))
 
+    @_swig_method
     def events(self, etype, value) -> int:
         """Subscribe with ``event <plain|json|xml> <value>``; 0 if any reply came, else 1.
 
@@ -554,6 +584,7 @@ class ESLconnection:
         with self._lock:
             return 0 if self._exchange(commands.events(etype, value)) is not None else 1
 
+    @_swig_method
     def execute(self, app, arg=None, uuid=None) -> Optional[ESLevent]:
         """Run a dialplan application with ``sendmsg``/``call-command: execute``.
 
@@ -562,6 +593,7 @@ class ESLconnection:
         """
         return self._execute(app, arg, uuid, "execute", bool(self._async_execute))
 
+    @_swig_method
     def executeAsync(self, app, arg=None, uuid=None) -> Optional[ESLevent]:
         """As :meth:`execute`, always with ``async: true``."""
         return self._execute(app, arg, uuid, "executeAsync", True)
@@ -574,6 +606,7 @@ class ESLconnection:
             return None
         return self._send_recv(commands.execute(app, arg, uuid, bool(self._event_lock), async_))
 
+    @_swig_method
     def setAsyncExecute(self, val) -> int:
         """Set the async flag from a yes-word or number; None leaves it. Returns the flag (0/1)."""
         val = _cstr(val, "setAsyncExecute", 2)
@@ -581,6 +614,7 @@ class ESLconnection:
             self._async_execute = 1 if commands.is_true(val) else 0
         return self._async_execute
 
+    @_swig_method
     def setEventLock(self, val) -> int:
         """Set the event-lock flag from a yes-word or number; None leaves it. Returns 0/1."""
         val = _cstr(val, "setEventLock", 2)
@@ -588,6 +622,7 @@ class ESLconnection:
             self._event_lock = 1 if commands.is_true(val) else 0
         return self._event_lock
 
+    @_swig_method
     def disconnect(self) -> int:
         """Close the connection (no ``exit`` is sent) and return 0.
 

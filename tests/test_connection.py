@@ -459,3 +459,11 @@ def test_failed_connect_keeps_a_reason():
     assert ESLconnection("127.0.0.1", port, "x")._err == "Connection refused"
     with ScriptedServer(login()) as srv:
         assert connect(srv)._err is None
+
+
+def test_unbound_methods_check_self():
+    with pytest.raises(TypeError) as info:
+        ESLconnection.api(ESLevent("CUSTOM"), "status")
+    assert str(info.value) == "in method 'ESLconnection_api', argument 1 of type 'ESLconnection *'"
+    with pytest.raises(TypeError):
+        ESLconnection.connected(None)
