@@ -14,13 +14,13 @@ from collections import deque
 from typing import Deque, Optional
 
 from . import log as _log
+from ._swig import cint_arg, cstr_arg, is_cint, is_cstr
 from .event import ESLevent, _SwigThis, received_header_lines
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 
 __all__ = ["ESLconnection"]
 
-_INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
 _RECV_SIZE = 65536
 # Non-blocking single calls on our blocking socket (Linux, BSD, macOS); without it a command
 # is written with a plain sendall().
@@ -36,45 +36,6 @@ _OVERLOAD_ERROR = (
     "    ESLconnection::ESLconnection(char const *,char const *,char const *)\n"
     "    ESLconnection::ESLconnection(int)\n"
 )
-
-
-def _is_cint(value) -> bool:
-    return isinstance(value, int) and _INT_MIN <= value <= _INT_MAX
-
-
-def _is_cstr(value) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _cstr(value, method: str, argno: int, allow_none: bool = True) -> Optional[str]:
-    """Check a ``const char *`` argument the way SWIG does; return it cut at the first NUL.
-
-    Difference: where the C binding crashes on NULL (``allow_none=False``) or on lone
-    surrogates, we raise the TypeError that SWIG raises for other wrong types.
-    """
-    if type(value) is str and value.isascii() and "\0" not in value:
-        return value   # the common case, checked cheaply
-    if value is None and allow_none:
-        return None
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            pass
-        else:
-            nul = value.find("\0")
-            return value if nul < 0 else value[:nul]
-    raise TypeError("in method 'ESLconnection_%s', argument %d of type 'char const *'"
-                    % (method, argno))
-
-
-def _cint(value, method: str, argno: int) -> int:
-    if isinstance(value, int):
-        if _INT_MIN <= value <= _INT_MAX:
-            return int(value)
-        raise OverflowError("in method 'ESLconnection_%s', argument %d of type 'int'"
-                            % (method, argno))
-    raise TypeError("in method 'ESLconnection_%s', argument %d of type 'int'" % (method, argno))
 
 
 def _cevent(value, method: str) -> ESLevent:
@@ -142,10 +103,10 @@ class ESLconnection:
         self._wlock = threading.Lock()             # whole commands never interleave
 
         n = len(args)
-        if n == 1 and _is_cint(args[0]):
+        if n == 1 and is_cint(args[0]):
             self._adopt(int(args[0]))
-        elif n in (3, 4) and _is_cstr(args[0]) and all(_is_cstr(a) for a in args[2:]) and (
-                _is_cint(args[1]) or _is_cstr(args[1])):
+        elif n in (3, 4) and is_cstr(args[0]) and all(is_cstr(a) for a in args[2:]) and (
+                is_cint(args[1]) or is_cstr(args[1])):
             host, port = args[0], args[1]
             user, password = (None, args[2]) if n == 3 else (args[2], args[3])
             self._connect_inbound(host, port, user, password)
@@ -164,9 +125,9 @@ class ESLconnection:
             # fd 0 (stdin); we just stay disconnected.
             return
         if isinstance(port, str):
-            port = commands.atoi(_cstr(port, "ESLconnection", 2))
+            port = commands.atoi(cstr_arg(port, "new_ESLconnection", 2))
         port &= 0xFFFF   # the C port type is 16 bits wide
-        host = _cstr(host, "ESLconnection", 1)
+        host = cstr_arg(host, "new_ESLconnection", 1)
         try:
             family, kind, proto, _, addr = socket.getaddrinfo(
                 host, port, 0, socket.SOCK_STREAM)[0]   # only the first address, as in C
@@ -425,7 +386,7 @@ class ESLconnection:
         The reply is not read: it is taken by the next command as *its* reply, or returned by
         ``recvEvent``, exactly as in the C library.
         """
-        cmd = _cstr(cmd, "send", 2, allow_none=False)
+        cmd = cstr_arg(cmd, "ESLconnection_send", 2, allow_none=False)
         if not self._connected:
             return 1
         return 0 if self._send(cmd.encode("utf-8")) else 1
@@ -437,7 +398,7 @@ class ESLconnection:
         Events arriving before the reply are queued for ``recvEvent``. Blocks until a reply
         comes or the connection drops.
         """
-        cmd = _cstr(cmd, "sendRecv", 2, allow_none=False)
+        cmd = cstr_arg(cmd, "ESLconnection_sendRecv", 2, allow_none=False)
         return self._send_recv(cmd.encode("utf-8"))
 
     @_swig_method
@@ -446,8 +407,8 @@ class ESLconnection:
 
         Returns None if ``cmd`` is None, if not connected, or if the connection drops.
         """
-        cmd = _cstr(cmd, "api", 2)
-        arg = _cstr(arg, "api", 3)
+        cmd = cstr_arg(cmd, "ESLconnection_api", 2)
+        arg = cstr_arg(arg, "ESLconnection_api", 3)
         if cmd is None:
             return None
         return self._send_recv(commands.api(cmd, arg))
@@ -458,9 +419,9 @@ class ESLconnection:
 
         The result arrives later as a ``BACKGROUND_JOB`` event, if subscribed.
         """
-        cmd = _cstr(cmd, "bgapi", 2)
-        arg = _cstr(arg, "bgapi", 3)
-        job_uuid = _cstr(job_uuid, "bgapi", 4)
+        cmd = cstr_arg(cmd, "ESLconnection_bgapi", 2)
+        arg = cstr_arg(arg, "ESLconnection_bgapi", 3)
+        job_uuid = cstr_arg(job_uuid, "ESLconnection_bgapi", 4)
         if cmd is None:
             return None
         return self._send_recv(commands.bgapi(cmd, arg, job_uuid))
@@ -493,7 +454,7 @@ class ESLconnection:
         The reply text (``+OK`` or ``-ERR ...``) is not visible, as in the C library.
         """
         event = _cevent(send_me, "sendMSG")
-        uuid = _cstr(uuid, "sendMSG", 3)
+        uuid = cstr_arg(uuid, "ESLconnection_sendMSG", 3)
         if not self._connected or event._is_null():
             return 1   # Difference: a null event crashes the C binding
         text = event._serialize_raw()
@@ -531,7 +492,7 @@ class ESLconnection:
         at once. A packet that has started to arrive is read to its end, even past ``ms``, as
         in the C library. Events that arrived before a drop are returned first.
         """
-        ms = _cint(ms, "recvEventTimed", 2)
+        ms = cint_arg(ms, "ESLconnection_recvEventTimed", 2)
         if not self._connected and not self._arrived():
             return None
         if ms <= 0:
@@ -564,8 +525,8 @@ class ESLconnection:
     @_swig_method
     def filter(self, header, value) -> Optional[ESLevent]:
         """Send ``filter <header> <value>``; return the reply, or None if not connected."""
-        header = _cstr(header, "filter", 2)
-        value = _cstr(value, "filter", 3)
+        header = cstr_arg(header, "ESLconnection_filter", 2)
+        value = cstr_arg(value, "ESLconnection_filter", 3)
         if not self._connected:
             return None
         return self._send_recv(commands.filter(header, value))
@@ -577,8 +538,8 @@ class ESLconnection:
         ``etype`` is compared case-sensitively: only ``"json"`` and ``"xml"`` select those
         formats; everything else means plain.
         """
-        etype = _cstr(etype, "events", 2, allow_none=False)
-        value = _cstr(value, "events", 3)
+        etype = cstr_arg(etype, "ESLconnection_events", 2, allow_none=False)
+        value = cstr_arg(value, "ESLconnection_events", 3)
         if not self._connected:
             return 1
         with self._lock:
@@ -599,9 +560,10 @@ class ESLconnection:
         return self._execute(app, arg, uuid, "executeAsync", True)
 
     def _execute(self, app, arg, uuid, method, async_) -> Optional[ESLevent]:
-        app = _cstr(app, method, 2)
-        arg = _cstr(arg, method, 3)
-        uuid = _cstr(uuid, method, 4)
+        wrapper = "ESLconnection_" + method
+        app = cstr_arg(app, wrapper, 2)
+        arg = cstr_arg(arg, wrapper, 3)
+        uuid = cstr_arg(uuid, wrapper, 4)
         if not self._connected:
             return None
         return self._send_recv(commands.execute(app, arg, uuid, bool(self._event_lock), async_))
@@ -609,7 +571,7 @@ class ESLconnection:
     @_swig_method
     def setAsyncExecute(self, val) -> int:
         """Set the async flag from a yes-word or number; None leaves it. Returns the flag (0/1)."""
-        val = _cstr(val, "setAsyncExecute", 2)
+        val = cstr_arg(val, "ESLconnection_setAsyncExecute", 2)
         if val is not None:
             self._async_execute = 1 if commands.is_true(val) else 0
         return self._async_execute
@@ -617,7 +579,7 @@ class ESLconnection:
     @_swig_method
     def setEventLock(self, val) -> int:
         """Set the event-lock flag from a yes-word or number; None leaves it. Returns 0/1."""
-        val = _cstr(val, "setEventLock", 2)
+        val = cstr_arg(val, "ESLconnection_setEventLock", 2)
         if val is not None:
             self._event_lock = 1 if commands.is_true(val) else 0
         return self._event_lock
