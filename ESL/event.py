@@ -20,7 +20,7 @@ from json import JSONDecoder
 
 from . import log
 from .protocol.headers import cut_nul, split_inner, split_outer
-from .protocol.urlcode import decode_value, encode_value
+from .protocol.urlcode import decode_value, decode_values, encode_value
 
 __all__ = ["ESLevent"]
 
@@ -285,14 +285,21 @@ class _Event(_SwigPyObject):
         index = self.index
         if index is None:
             index = self._build_index()
-        return index.get(name.lower() if name.isascii() else _lower(name), -1)
+        i = index.get(name)
+        if i is None:
+            return index.get(name.lower() if name.isascii() else _lower(name), -1)
+        return i
 
     def _build_index(self):
         lnames = self.lnames
         if lnames is None:
             lnames = self.lnames = _lower_all(self.names)
         # Built backwards, so the first index of a repeated name is the one that stays.
-        index = self.index = dict(zip(reversed(lnames), range(len(lnames) - 1, -1, -1)))
+        index = dict(zip(reversed(lnames), range(len(lnames) - 1, -1, -1)))
+        # The names as spelled here too, each to the first index of its lower-cased form: a
+        # lookup with a name taken from the event (a walk) then needs no lower-casing.
+        index.update(zip(self.names, map(index.__getitem__, lnames)))
+        self.index = index
         return index
 
     def scalar(self, i):
@@ -306,14 +313,18 @@ class _Event(_SwigPyObject):
 
     def get(self, name, idx=-1):
         """C ``esl_event_get_header_idx``: a str or None."""
-        if name is None:
-            return None
         index = self.index
         if index is None:
+            if name is None:
+                return None
             index = self._build_index()
-        i = index.get(name.lower() if name.isascii() else _lower(name), -1)
-        if i < 0:
-            return self.body if name == "_body" else None
+        i = index.get(name)
+        if i is None:
+            if name is None:
+                return None
+            i = index.get(name.lower() if name.isascii() else _lower(name), -1)
+            if i < 0:
+                return self.body if name == "_body" else None
         value = self.values[i]
         if idx > -1:
             if type(value) is _Array and idx < len(value):
@@ -338,8 +349,10 @@ class _Event(_SwigPyObject):
         if self.lnames is not None:
             lname = _lower(name)
             self.lnames.append(lname)
-            if self.index is not None:
-                self.index.setdefault(lname, len(self.names) - 1)
+            index = self.index
+            if index is not None:
+                first = index.setdefault(lname, len(self.names) - 1)
+                index.setdefault(name, first)
         # A cursor past the end stays there (C: hp is NULL), so no cursor moves.
 
     def _insert_front(self, name, value):
@@ -1059,6 +1072,28 @@ def _text_value(source, ltext, key, unique=False):
     return value
 
 
+def _ordinary_lists(source, head_len):
+    """``(names, raw values)`` of a _TextEvent's text in one split, or None.
+
+    Only when every header line is ``name: value`` with exactly one space and a non-empty
+    value that cannot turn empty or into an ``ARRAY::`` once decoded (``_risky_head``): then
+    the C add rules append every line as it is (the _TextEvent guard already excluded ``[``,
+    ``_body`` and repeated ``Event-Name`` lines), and the values can stay URL-encoded.
+    ``head_len`` is the length of the header text (possibly with its blank line).
+    """
+    lines = source[:head_len]
+    if lines.endswith("\n\n"):
+        lines = lines[:-1]
+    if ":  " in lines or _risky_head(lines):
+        return None
+    parts = lines.replace(": ", "\n").split("\n")
+    values = parts[1::2]
+    # One colon per line: a line without ": " makes the count come out short.
+    if len(parts) != 2 * lines.count("\n") + 1 or "" in values:
+        return None
+    return parts[0:-1:2], values
+
+
 def _materializing(slot):
     member = _Event.__dict__[slot]
 
@@ -1111,6 +1146,13 @@ class _TextEvent(_LazyEvent):
     def _materialize(self):
         if type(self) is not _TextEvent:
             return      # another thread did it
+        lists = _ordinary_lists(self.source, len(self.ltext) - 1)
+        if lists is not None:
+            names, values = lists
+            decoded = decode_values(values)
+            self._become(names, values if decoded is None else decoded)
+            self.encoded = decoded is None
+            return
         full = handed_out(_plain_event_lists(self.source))
         self._become(full.names, full.values)
         self.etype, self.subclass, self.body = full.etype, full.subclass, full.body
@@ -1414,6 +1456,16 @@ class ESLevent:
             header_name = cstr_arg(header_name, "ESLevent_getHeader", 2)
         if idx != -1 or type(idx) is not int:
             idx = cint_arg(idx, "ESLevent_getHeader", 3)
+        elif type(ev) is _Event:
+            # The common case of _Event.get, inline: a name as spelled in the event (a walk)
+            # holding a decoded plain value.
+            index = ev.index
+            if index is not None:
+                i = index.get(header_name)
+                if i is not None:
+                    value = ev.values[i]
+                    if type(value) is str and not (ev.encoded and "%" in value):
+                        return value
         if ev is None:
             _log_null("getHeader")
             return None

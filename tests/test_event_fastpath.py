@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ESL.event import (ESLevent, _compact_json_event, _Event, _JSONEvent, _json_event_general,
                        _plain_event_lists, _plain_text_event, _TextEvent, handed_out, name_event)
+from ESL.protocol.urlcode import _decode_slow, decode_value, decode_values
 
 NAMES = ["Event-Name", "event-name", "EVENT-NAME", "Unique-ID", "unique-id", "X", "x", "A b",
          " X", "Content-Length", "content-length", "_body", "_BODY", "X[1]", "Y[", "", "é",
@@ -181,3 +182,23 @@ def test_compact_json_is_taken_for_freeswitch_json():
                  '{"_body":"x"}', '{"Event-Name":"API","event-name":"CUSTOM"}', '{}', '[]',
                  '{"a":"ARRAY::x"}', ' {"a":"b"}']:
         assert _compact_json_event(text) is None, text
+
+
+# --- URL decoding --------------------------------------------------------------------------
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="%%%0129aAfFgG \\x+-\t\né\udcff", max_size=14))
+def test_decode_value_fast_paths_match_the_c_loop(value):
+    raw = _decode_slow(value)
+    nul = raw.find(b"\0")
+    expected = (raw if nul < 0 else raw[:nul]).decode("utf-8", "surrogateescape")
+    assert decode_value(value) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.text(alphabet="%%%0Aa9fF \\x+-é\udcff", max_size=8), max_size=5))
+def test_decode_values_matches_decode_value(values):
+    values = [v.replace("\n", "") for v in values]
+    out = decode_values(values)
+    if out is not None:
+        assert out == [decode_value(v) for v in values]

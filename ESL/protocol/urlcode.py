@@ -7,7 +7,7 @@ like an escape. Decoding follows the C client's ``sscanf("%2x")`` rules, quirks 
 import re
 from urllib.parse import quote, unquote_to_bytes
 
-__all__ = ["encode_value", "encode_value_server", "decode_value"]
+__all__ = ["encode_value", "encode_value_server", "decode_value", "decode_values"]
 
 # Left as is by both C encoders: letters, digits and these. Everything else becomes %XX.
 _SAFE = "!$'()*,/"   # quote() already keeps letters, digits and "_.-~"
@@ -75,6 +75,16 @@ def decode_value(value: str) -> str:
     """
     if "%" not in value:
         return value
+    if value.isascii() and _BAD_ESCAPE.search(value) is None:
+        # Every '%' starts a %XX escape, so sscanf quirks cannot arise: turn the escapes into
+        # \xXX and let the unicode_escape codec read them (each gives the char of that byte).
+        if "\\" in value:
+            value = value.replace("\\", "\\\\")
+        out = value.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+        nul = out.find("\0")
+        if nul >= 0:
+            out = out[:nul]
+        return out if out.isascii() else out.encode("latin-1").decode("utf-8", "surrogateescape")
     raw = value.encode("utf-8", "surrogateescape")
     if _PLAIN_ESCAPES.fullmatch(raw):
         out = unquote_to_bytes(raw)
@@ -86,7 +96,30 @@ def decode_value(value: str) -> str:
     return out.decode("utf-8", "surrogateescape")
 
 
-# Fast path: every '%' is followed by two hex digits, so sscanf quirks cannot arise.
+def decode_values(values):
+    """``[decode_value(v) for v in values]`` in one pass over the joined text, or None.
+
+    None when the values need the general rules (non-ASCII text, a ``%`` that does not start
+    a ``%XX`` escape, an escape giving a NUL or a newline); ``values`` must hold no newline.
+    Exact because no escape can span the newlines that join the values.
+    """
+    joined = "\n".join(values)
+    if "%" not in joined:
+        return list(values)
+    if not joined.isascii() or _BAD_ESCAPE.search(joined) is not None:
+        return None
+    if "\\" in joined:
+        joined = joined.replace("\\", "\\\\")
+    out = joined.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+    if "\0" in out or out.count("\n") != len(values) - 1:
+        return None
+    if not out.isascii():
+        out = out.encode("latin-1").decode("utf-8", "surrogateescape")
+    return out.split("\n")
+
+
+# Fast paths: every '%' is followed by two hex digits, so sscanf quirks cannot arise.
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PLAIN_ESCAPES = re.compile(rb"(?:[^%]|%[0-9A-Fa-f]{2})*")
 
 
