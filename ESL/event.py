@@ -82,7 +82,23 @@ def _clen(text):
 
 
 def name_event(name):
-    """Return the type id for ``name`` (C ``esl_name_event``), or None if unknown.
+    """Return the type id for ``name`` (C ``esl_name_event``), or None if unknown."""
+    try:
+        return _named[name]
+    except KeyError:
+        pass
+    etype = _name_event(name)
+    if len(_named) >= 512:      # received names are few; anything else must not pile up
+        _named.clear()
+    _named[name] = etype
+    return etype
+
+
+_named = {}
+
+
+def _name_event(name):
+    """``name_event`` without the memo.
 
     A name matches a table entry case-insensitively, or when it is longer than 13 bytes and its
     part after the first 13 bytes matches (meant for the ``SWITCH_EVENT_`` prefix).
@@ -938,21 +954,33 @@ def handed_out(ev):
     return ev
 
 
+_ordinary_blocks = {}      # header block -> (names, raw values) for socket_data_event
+
+
 def socket_data_event(header_block, body):
     """The outer packet as an _Event (see ``ESLevent._socket_data``)."""
-    pairs = split_outer(header_block)
     ev = _Event(SOCKET_DATA)
-    names = values = ()
-    if pairs:
-        names, values = zip(*pairs)
-    if "" not in values and not _RISKY.search(header_block):
-        ev.names = ["Event-Name", *names]
-        ev.values = ["SOCKET_DATA", *values]
+    # Header blocks repeat (api/response of one length, command/reply texts), and whether one
+    # is ordinary depends on nothing else: remember the split of the ordinary ones.
+    lists = _ordinary_blocks.get(header_block)
+    if lists is None:
+        pairs = split_outer(header_block)
+        names = values = ()
+        if pairs:
+            names, values = zip(*pairs)
+        if "" not in values and not _RISKY.search(header_block):
+            lists = ("Event-Name", *names), ("SOCKET_DATA", *values)
+            if len(_ordinary_blocks) >= 256:
+                _ordinary_blocks.clear()
+            _ordinary_blocks[header_block] = lists
+    if lists is not None:
+        ev.names = list(lists[0])
+        ev.values = list(lists[1])
         ev.encoded = True
     else:
         ev.names.append("Event-Name")
         ev.values.append("SOCKET_DATA")
-        for name, raw in pairs:
+        for name, raw in split_outer(header_block):
             _received_header(ev, name, raw, False)
     if body is not None:
         ev.body = cut_nul(body)
