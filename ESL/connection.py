@@ -195,7 +195,7 @@ class ESLconnection:
         ``drain`` (only with the handle lock held, i.e. from ``_exchange``): keep reading
         into the receive buffer while the peer is not accepting our bytes.
         """
-        if _log.enabled(7):
+        if _log.level >= 7:
             _debug("esl_send", 1508, "SEND\n%s\n" % cmd.decode("utf-8", "surrogateescape"))
         sock = self._sock
         if not self._connected or sock is None:
@@ -254,7 +254,7 @@ class ESLconnection:
                 self._fail()
                 return None
             if packet is not None:
-                if _log.enabled(7):
+                if _log.level >= 7:
                     self._log_headers(packet)
                 return packet
             sock = self._sock
@@ -328,7 +328,7 @@ class ESLconnection:
                 return None
         if body is not None and ctype in ("text/event-plain", "text/event-json"):
             self._last_inner = ctype
-        if _log.enabled(7):
+        if _log.level >= 7:
             self._log_received(packet)
         return packet
 
@@ -439,7 +439,7 @@ class ESLconnection:
         if not self._connected or event._is_null():
             return ESLevent._server_disconnected()
         text = event._serialize_raw()
-        if _log.enabled(7):
+        if _log.level >= 7:
             _debug("esl_sendevent", 504, "SEND EVENT\n%s\n" % text)
         with self._lock:
             if self._exchange(commands.sendevent(event._type_name(), text)) is None:
@@ -459,7 +459,7 @@ class ESLconnection:
             return 1   # Difference: a null event crashes the C binding
         text = event._serialize_raw()
         cmd = commands.sendmsg(uuid, text)
-        if _log.enabled(7):
+        if _log.level >= 7:
             _debug("esl_sendmsg", 587, "%s%s\n" % (cmd.decode("utf-8", "surrogateescape"), text))
         with self._lock:
             return 0 if self._exchange(cmd) is not None else 1
