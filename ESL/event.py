@@ -20,7 +20,7 @@ from json import JSONDecoder
 
 from . import log
 from .protocol.headers import cut_nul, split_inner, split_outer
-from .protocol.urlcode import decode_value, decode_values, encode_value
+from .protocol.urlcode import decode_joined, decode_value, encode_value
 
 __all__ = ["ESLevent"]
 
@@ -1101,23 +1101,31 @@ def _text_value(source, ltext, key, unique=False):
 
 
 def _ordinary_lists(source, head_len):
-    """``(names, raw values)`` of a _TextEvent's text in one split, or None.
+    """``(names, decoded values)`` of a _TextEvent's text in one split, or None.
 
-    Only when every header line is ``name: value`` with exactly one space and a non-empty
-    value that cannot turn empty or into an ``ARRAY::`` once decoded (``_risky_head``): then
-    the C add rules append every line as it is (the _TextEvent guard already excluded ``[``,
-    ``_body`` and repeated ``Event-Name`` lines), and the values can stay URL-encoded.
-    ``head_len`` is the length of the header text (possibly with its blank line).
+    Only when every header line is ``name: value`` with exactly one space and a value that
+    decodes (``decode_joined``) to a non-empty text without ``ARRAY::``: then the C add rules
+    append every line as it is (the _TextEvent guard already excluded ``[``, ``_body`` and
+    repeated ``Event-Name`` lines). ``head_len`` is the length of the header text (possibly
+    with its blank line).
     """
     lines = source[:head_len]
     if lines.endswith("\n\n"):
         lines = lines[:-1]
-    if ":  " in lines or _risky_head(lines):
-        return None
     parts = lines.replace(": ", "\n").split("\n")
     values = parts[1::2]
+    count = len(values)
     # One colon per line: a line without ": " makes the count come out short.
-    if len(parts) != 2 * lines.count("\n") + 1 or "" in values:
+    if len(parts) != 2 * lines.count("\n") + 1:
+        return None
+    raw = "\n".join(values)
+    if raw[:1] == " " or "\n " in raw:         # C skips a second space too
+        return None
+    decoded = decode_joined(raw, count)
+    if decoded is None or "ARRAY::" in decoded:
+        return None
+    values = decoded.split("\n")
+    if "" in values:
         return None
     return parts[0:-1:2], values
 
@@ -1176,10 +1184,7 @@ class _TextEvent(_LazyEvent):
             return      # another thread did it
         lists = _ordinary_lists(self.source, len(self.ltext) - 1)
         if lists is not None:
-            names, values = lists
-            decoded = decode_values(values)
-            self._become(names, values if decoded is None else decoded)
-            self.encoded = decoded is None
+            self._become(*lists)
             return
         full = handed_out(_plain_event_lists(self.source))
         self._become(full.names, full.values)

@@ -7,7 +7,8 @@ like an escape. Decoding follows the C client's ``sscanf("%2x")`` rules, quirks 
 import re
 from urllib.parse import quote, unquote_to_bytes
 
-__all__ = ["encode_value", "encode_value_server", "decode_value", "decode_values"]
+__all__ = ["encode_value", "encode_value_server", "decode_value", "decode_values",
+           "decode_joined"]
 
 # Left as is by both C encoders: letters, digits and these. Everything else becomes %XX.
 _SAFE = "!$'()*,/"   # quote() already keeps letters, digits and "_.-~"
@@ -103,19 +104,27 @@ def decode_values(values):
     a ``%XX`` escape, an escape giving a NUL or a newline); ``values`` must hold no newline.
     Exact because no escape can span the newlines that join the values.
     """
-    joined = "\n".join(values)
+    if not values:
+        return []
+    out = decode_joined("\n".join(values), len(values))
+    return None if out is None else out.split("\n")
+
+
+def decode_joined(joined, count):
+    """``decode_values`` on ``count`` values joined with newlines: the decoded values joined
+    with newlines, or None (as ``decode_values``)."""
     if "%" not in joined:
-        return list(values)
+        return joined
     if not joined.isascii() or _BAD_ESCAPE.search(joined) is not None:
         return None
     if "\\" in joined:
         joined = joined.replace("\\", "\\\\")
     out = joined.replace("%", "\\x").encode("ascii").decode("unicode_escape")
-    if "\0" in out or out.count("\n") != len(values) - 1:
+    if "\0" in out or out.count("\n") != count - 1:
         return None
     if not out.isascii():
         out = out.encode("latin-1").decode("utf-8", "surrogateescape")
-    return out.split("\n")
+    return out
 
 
 # Fast paths: every '%' is followed by two hex digits, so sscanf quirks cannot arise.
