@@ -88,9 +88,10 @@ def name_event(name):
     except KeyError:
         pass
     etype = _name_event(name)
-    if len(_named) >= 512:      # received names are few; anything else must not pile up
-        _named.clear()
-    _named[name] = etype
+    if len(name) <= 64:
+        if len(_named) >= 512:      # received names are few; others must not pile up
+            _named.clear()
+        _named[name] = etype
     return etype
 
 
@@ -970,9 +971,10 @@ def socket_data_event(header_block, body):
             names, values = zip(*pairs)
         if "" not in values and not _RISKY.search(header_block):
             lists = ("Event-Name", *names), ("SOCKET_DATA", *values)
-            if len(_ordinary_blocks) >= 256:
-                _ordinary_blocks.clear()
-            _ordinary_blocks[header_block] = lists
+            if len(header_block) <= 512:        # the cache stays small
+                if len(_ordinary_blocks) >= 256:
+                    _ordinary_blocks.clear()
+                _ordinary_blocks[header_block] = lists
     if lists is not None:
         ev.names = list(lists[0])
         ev.values = list(lists[1])

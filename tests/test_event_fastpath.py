@@ -1,4 +1,5 @@
-"""Differential tests: every fast path of ESL.event gives what the exact general path gives.
+"""Differential tests: every fast path (ESL.event, urlcode, framing) gives what the exact
+general path gives.
 
 The fast paths only run when a guard accepts the input; these tests generate inputs near the
 guards' edges (case variants, repeated names, empty values, escapes that decode to NUL, ':' or
@@ -202,3 +203,36 @@ def test_decode_values_matches_decode_value(values):
     out = decode_values(values)
     if out is not None:
         assert out == [decode_value(v) for v in values]
+
+
+# --- framing: repeated header blocks reuse their parse -----------------------------------------
+
+def test_repeated_header_blocks_give_the_same_packets_as_fresh_ones():
+    from ESL.protocol.framing import PacketReader, ProtocolError
+    block = b"Content-Length: 3\nContent-Type: text/event-plain\n\n"
+    packets = [block + b"abc", block + b"abc", b"Content-Type: auth/request\n\n", block + b"x\0z"]
+
+    def fields(packet):
+        return (packet.head, packet.body, packet.content_type, packet.header("content-length"))
+
+    cached = PacketReader()
+    cached.feed(b"".join(packets))
+    got = [fields(cached.next_packet()) for _ in packets]
+    assert cached.next_packet() is None
+    expected = []
+    for raw in packets:
+        fresh = PacketReader()          # a new reader has nothing cached
+        fresh.feed(raw)
+        expected.append(fields(fresh.next_packet()))
+    assert got == expected and got[-1][1] == "x"
+    # A length out of range is refused every time, not only the first.
+    small = PacketReader(max_content_length=2)
+    small.feed(block + b"abc" + block + b"abc")
+    for _ in range(2):
+        try:
+            small.next_packet()
+        except ProtocolError:
+            pass
+        else:
+            raise AssertionError("accepted a Content-Length over the limit")
+        del small._buf[:3]              # the refused packet's body

@@ -27,8 +27,10 @@ MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 #: as the next packet; we treat it as a protocol error and drop the connection instead.
 MAX_HEADER_BLOCK = 65535
 
-# Parsed header blocks remembered per reader (the cache is emptied when full).
+# Parsed header blocks remembered per reader (the cache is emptied when full); only short
+# blocks, so the cache stays small (at most 256 x 512 bytes).
 _HEAD_CACHE = 256
+_HEAD_CACHE_BLOCK = 512
 
 
 class ProtocolError(Exception):
@@ -178,9 +180,10 @@ class PacketReader:
             parsed = self._heads.get(raw)
             if parsed is None:
                 parsed = self._parse_head(raw)
-                if len(self._heads) >= _HEAD_CACHE:
-                    self._heads.clear()
-                self._heads[raw] = parsed
+                if end <= _HEAD_CACHE_BLOCK:
+                    if len(self._heads) >= _HEAD_CACHE:
+                        self._heads.clear()
+                    self._heads[raw] = parsed
             if parsed[3] is None:
                 return Packet(parsed[0], None, parsed[2], parsed[1])
             self._head = parsed
