@@ -19,6 +19,8 @@ import weakref
 from json import JSONDecoder
 
 from . import log
+from ._swig import INT_MAX as _INT_MAX, INT_MIN as _INT_MIN, cint_arg, cstr_arg
+from ._swig import is_cstr as _is_cstr
 from .protocol.headers import cut_nul, split_inner, split_outer
 from .protocol.urlcode import decode_joined, decode_value, encode_value
 
@@ -54,7 +56,6 @@ _TYPE_IDS = {name.lower(): i for i, name in reversed(list(enumerate(EVENT_NAMES)
 # why unshift appends to an existing array and why priority (TOP) behaves as it does.
 BOTTOM, TOP, PUSH, UNSHIFT = 0, 1, 2, 3
 
-_INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -128,52 +129,6 @@ def arity_error(wrapper, given, low, high):
     else:
         how, n = "" if low == high else "at most ", high
     return TypeError("%s expected %s%d arguments, got %d" % (wrapper, how, n, given))
-
-
-def cstr_arg(value, wrapper, argn):
-    """Convert a ``const char *`` argument: str (cut at its first NUL) or None.
-
-    Raises TypeError for any other type and for strings that cannot be encoded to UTF-8
-    (lone surrogates).
-    """
-    if isinstance(value, str):
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                # The 1.4.18 binding's TypeError (a master build segfaults here).
-                raise TypeError("in method '%s', argument %d of type 'char const *'"
-                                % (wrapper, argn)) from None
-        if "\0" in value:
-            value = cut_nul(value)
-        return str(value)
-    if value is None:
-        return None
-    raise TypeError("in method '%s', argument %d of type 'char const *'" % (wrapper, argn))
-
-
-def cint_arg(value, wrapper, argn):
-    """Convert an ``int`` argument: int (bool accepted) in the C int range."""
-    if not isinstance(value, int):
-        raise TypeError("in method '%s', argument %d of type 'int'" % (wrapper, argn))
-    if not _INT_MIN <= value <= _INT_MAX:
-        raise OverflowError("in method '%s', argument %d of type 'int'" % (wrapper, argn))
-    return int(value)
-
-
-def _is_cstr(value):
-    """True if ``value`` would pass SWIG's ``const char *`` overload check."""
-    if value is None:
-        return True
-    if not isinstance(value, str):
-        return False
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _self_error(wrapper):
