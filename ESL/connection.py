@@ -207,7 +207,7 @@ class ESLconnection:
                 else:
                     sock.sendall(commands.frame(cmd))
         except (OSError, ValueError):
-            self._connected = False
+            self._fail()
             return False
         return True
 
@@ -240,8 +240,13 @@ class ESLconnection:
             else:
                 reading = False   # EOF: the reply wait will see it again and fail
 
-    def _fail(self) -> None:
+    def _fail(self, discard_input: bool = False) -> None:
+        """Mark the link down; with ``discard_input``, nothing buffered or queued after this
+        point is delivered (a framing error, the server's goodbye)."""
         self._connected = False
+        if discard_input:
+            self._queue.clear()
+            self._reader = PacketReader()
 
     def _read_packet(self) -> Optional[Packet]:
         """Next packet from the socket, blocking; None on failure (the link is then down)."""
@@ -250,8 +255,7 @@ class ESLconnection:
             try:
                 packet = reader.next_packet()
             except ProtocolError:
-                self._reader = PacketReader()   # what follows a framing error is not packets
-                self._fail()
+                self._fail(discard_input=True)   # what follows a framing error is not packets
                 return None
             if packet is not None:
                 if _log.level >= 7:
@@ -321,16 +325,17 @@ class ESLconnection:
         if ctype == "text/disconnect-notice" and body is not None:
             disposition = packet.header("Content-Disposition")
             if not disposition or disposition.lower() != "linger":
-                # The server's last word: nothing after it is delivered.
-                self._queue.clear()
-                self._reader = PacketReader()
-                self._fail()
+                self._fail(discard_input=True)   # the server's last word
                 return None
         if body is not None and ctype in ("text/event-plain", "text/event-json"):
             self._last_inner = ctype
         if _log.level >= 7:
             self._log_received(packet)
         return packet
+
+    def _receive(self) -> Optional[ESLevent]:
+        """``esl_recv_event`` and the event Python gets for it (lock held); None on failure."""
+        return None if self._recv_event_path() is None else self._last_event()
 
     def _last_event(self) -> Optional[ESLevent]:
         """A new event for the last received packet: its inner event if it had one."""
@@ -477,10 +482,8 @@ class ESLconnection:
         if not self._connected and not self._arrived():
             return ESLevent._server_disconnected()
         with self._lock:
-            packet = self._recv_event_path()
-            if packet is None:
-                return ESLevent._server_disconnected()
-            return self._last_event()
+            event = self._receive()
+        return event if event is not None else ESLevent._server_disconnected()
 
     @_swig_method
     def recvEventTimed(self, ms) -> Optional[ESLevent]:
@@ -497,8 +500,7 @@ class ESLconnection:
             return None
         if ms <= 0:
             with self._lock:
-                packet = self._recv_event_path()
-                return None if packet is None else self._last_event()
+                return self._receive()
         with self._lock:   # the C library checks the queue under a blocking lock
             ready = bool(self._queue) or self._reader.has_packet()
             partial = self._reader.buffered() > 0
@@ -517,8 +519,7 @@ class ESLconnection:
         try:
             # As in the C library, once data is there the packet is read to its end, even
             # past ms: a packet that started arriving is never split across calls.
-            packet = self._recv_event_path()
-            return None if packet is None else self._last_event()
+            return self._receive()
         finally:
             self._lock.release()
 
