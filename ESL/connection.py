@@ -46,16 +46,23 @@ def _cevent(value, method: str) -> ESLevent:
 
 
 def _swig_method(func):
-    """Give a method SWIG's check of ``self``: a wrong object raises TypeError, not a crash."""
-    message = "in method 'ESLconnection_%s', argument 1 of type 'ESLconnection *'" % func.__name__
+    """Give a method SWIG's check of ``self``: a wrong object raises TypeError, not a crash.
 
+    The per-call methods (api, recvEvent, ...) do the same check inline instead, which spares
+    them a wrapper call.
+    """
     @functools.wraps(func)
     def checked(self, *args, **kwargs):
         if not isinstance(self, ESLconnection):
-            # Difference: the C binding crashes when self is None.
-            raise TypeError(message)
+            raise _self_error(func.__name__)
         return func(self, *args, **kwargs)
     return checked
+
+
+def _self_error(method: str) -> TypeError:
+    # Difference: the C binding crashes when self is None.
+    return TypeError("in method 'ESLconnection_%s', argument 1 of type 'ESLconnection *'"
+                     % method)
 
 
 def _debug(func: str, line: int, message: str) -> None:
@@ -200,12 +207,18 @@ class ESLconnection:
         sock = self._sock
         if not self._connected or sock is None:
             return False
+        data = commands.frame(cmd)
         try:
             with self._wlock:
                 if drain and _DONTWAIT:
-                    self._send_draining(sock, commands.frame(cmd))
+                    try:
+                        sent = sock.send(data, _DONTWAIT)   # a command usually fits at once
+                    except BlockingIOError:
+                        sent = 0
+                    if sent < len(data):
+                        self._send_draining(sock, data[sent:])
                 else:
-                    sock.sendall(commands.frame(cmd))
+                    sock.sendall(data)
         except (OSError, ValueError):
             self._fail()
             return False
@@ -252,15 +265,16 @@ class ESLconnection:
         """Next packet from the socket, blocking; None on failure (the link is then down)."""
         reader = self._reader
         while True:
-            try:
-                packet = reader.next_packet()
-            except ProtocolError:
-                self._fail(discard_input=True)   # what follows a framing error is not packets
-                return None
-            if packet is not None:
-                if _log.level >= 7:
-                    self._log_headers(packet)
-                return packet
+            if reader.buffered():
+                try:
+                    packet = reader.next_packet()
+                except ProtocolError:
+                    self._fail(discard_input=True)   # what follows a framing error is not packets
+                    return None
+                if packet is not None:
+                    if _log.level >= 7:
+                        self._log_headers(packet)
+                    return packet
             sock = self._sock
             if not self._connected or sock is None:
                 return None
@@ -396,34 +410,38 @@ class ESLconnection:
             return 1
         return 0 if self._send(cmd.encode("utf-8")) else 1
 
-    @_swig_method
     def sendRecv(self, cmd) -> Optional[ESLevent]:
         """Send ``cmd`` and return its reply (a ``SOCKET_DATA`` event), or None on failure.
 
         Events arriving before the reply are queued for ``recvEvent``. Blocks until a reply
         comes or the connection drops.
         """
+        if not isinstance(self, ESLconnection):
+            raise _self_error("sendRecv")
         cmd = cstr_arg(cmd, "ESLconnection_sendRecv", 2, allow_none=False)
         return self._send_recv(cmd.encode("utf-8"))
 
-    @_swig_method
     def api(self, cmd, arg=None) -> Optional[ESLevent]:
         """Run ``api <cmd> <arg>`` and return the ``api/response`` event (output in ``getBody()``).
 
         Returns None if ``cmd`` is None, if not connected, or if the connection drops.
         """
+        if not isinstance(self, ESLconnection):
+            raise _self_error("api")
         cmd = cstr_arg(cmd, "ESLconnection_api", 2)
-        arg = cstr_arg(arg, "ESLconnection_api", 3)
+        if arg is not None:
+            arg = cstr_arg(arg, "ESLconnection_api", 3)
         if cmd is None:
             return None
         return self._send_recv(commands.api(cmd, arg))
 
-    @_swig_method
     def bgapi(self, cmd, arg=None, job_uuid=None) -> Optional[ESLevent]:
         """Run ``bgapi``; return the ``command/reply`` (``Job-UUID`` header), or None.
 
         The result arrives later as a ``BACKGROUND_JOB`` event, if subscribed.
         """
+        if not isinstance(self, ESLconnection):
+            raise _self_error("bgapi")
         cmd = cstr_arg(cmd, "ESLconnection_bgapi", 2)
         arg = cstr_arg(arg, "ESLconnection_bgapi", 3)
         job_uuid = cstr_arg(job_uuid, "ESLconnection_bgapi", 4)
@@ -469,7 +487,6 @@ class ESLconnection:
         with self._lock:
             return 0 if self._exchange(cmd) is not None else 1
 
-    @_swig_method
     def recvEvent(self) -> ESLevent:
         """Return the next event or packet, blocking until one arrives.
 
@@ -479,13 +496,14 @@ class ESLconnection:
         gives a ``SERVER_DISCONNECTED`` event; never None. Events that fully arrived before the
         connection dropped are still returned first (the C library drops them).
         """
+        if not isinstance(self, ESLconnection):
+            raise _self_error("recvEvent")
         if not self._connected and not self._arrived():
             return ESLevent._server_disconnected()
         with self._lock:
             event = self._receive()
         return event if event is not None else ESLevent._server_disconnected()
 
-    @_swig_method
     def recvEventTimed(self, ms) -> Optional[ESLevent]:
         """Like :meth:`recvEvent`, waiting at most ``ms`` milliseconds; None on timeout or failure.
 
@@ -495,6 +513,8 @@ class ESLconnection:
         at once. A packet that has started to arrive is read to its end, even past ``ms``, as
         in the C library. Events that arrived before a drop are returned first.
         """
+        if not isinstance(self, ESLconnection):
+            raise _self_error("recvEventTimed")
         ms = cint_arg(ms, "ESLconnection_recvEventTimed", 2)
         if not self._connected and not self._arrived():
             return None

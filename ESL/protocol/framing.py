@@ -6,6 +6,7 @@ for the blank line, so a header block arriving in many pieces is never rescanned
 byte is copied once out of the buffer.
 """
 import re
+from operator import itemgetter
 from typing import List, Optional, Tuple
 
 from .headers import split_outer
@@ -37,30 +38,35 @@ class ProtocolError(Exception):
     """The peer sent something that cannot be framed; the connection must be closed."""
 
 
-class Packet:
-    """One packet from the server.
+class Packet(tuple):
+    """One packet from the server: the tuple ``(head, body, content_type, pairs)``.
 
     ``head`` is the header block as text (UTF-8, undecodable bytes as surrogates), including
     its terminating blank line; ``body`` is the body text, or None when the packet had no
     ``Content-Length`` header. ``content_type`` is the first ``Content-Type`` value (decoded,
-    case kept), or None.
+    case kept), or None. ``pairs`` are the block's raw ``(name, value)`` lines.
     """
 
-    __slots__ = ("head", "body", "content_type", "_pairs")
+    __slots__ = ()
 
-    def __init__(self, head: str, body: Optional[str], content_type: Optional[str],
-                 pairs: List[Tuple[str, str]]) -> None:
-        self.head = head
-        self.body = body
-        self.content_type = content_type
-        self._pairs = pairs
+    # A tuple, so that the reader makes one per packet without running Python code.
+    def __new__(cls, head: str, body: Optional[str], content_type: Optional[str],
+                pairs: List[Tuple[str, str]]) -> "Packet":
+        return _new_tuple(cls, (head, body, content_type, pairs))
+
+    head = property(itemgetter(0), doc="The header block as text, with its blank line.")
+    body = property(itemgetter(1), doc="The body text, or None.")
+    content_type = property(itemgetter(2), doc="The first Content-Type value, or None.")
 
     def header(self, name: str) -> Optional[str]:
         """Return the decoded value of the first header called ``name`` (any case), or None."""
-        return _lookup(self._pairs, name.lower())
+        return _lookup(self[3], name.lower())
 
     def __repr__(self) -> str:
-        return "Packet(%r, body=%r)" % (self.head, self.body)
+        return "Packet(%r, body=%r)" % (self[0], self[1])
+
+
+_new_tuple = tuple.__new__
 
 
 def _lookup(pairs: List[Tuple[str, str]], lname: str) -> Optional[str]:
@@ -120,7 +126,6 @@ class PacketReader:
         self._buf = bytearray()
         self._scan = 0          # where the search for the end of the header block resumes
         self._head = None       # a parsed header block whose body is still arriving
-        self._need = 0          # body length of that block
         self._heads = {}        # raw header block -> its parse (_parse_head)
         self.max_content_length = max_content_length
         self.max_header_block = max_header_block
@@ -142,7 +147,7 @@ class PacketReader:
         next ``next_packet()`` raises); callers that must not block check ``buffered()`` too.
         """
         if self._head is not None:
-            return len(self._buf) >= self._need
+            return len(self._buf) >= self._head[3]
         return self._find_end() >= 0
 
     def _find_end(self) -> int:
@@ -162,7 +167,8 @@ class PacketReader:
     def next_packet(self) -> Optional[Packet]:
         """Return the next complete packet, or None if more bytes are needed."""
         buf = self._buf
-        if self._head is None:
+        parsed = self._head
+        if parsed is None:
             if not buf:
                 return None
             end = self._find_end()
@@ -184,22 +190,21 @@ class PacketReader:
                     if len(self._heads) >= _HEAD_CACHE:
                         self._heads.clear()
                     self._heads[raw] = parsed
-            if parsed[3] is None:
-                return Packet(parsed[0], None, parsed[2], parsed[1])
-            self._head = parsed
-            self._need = parsed[3]
-        need = self._need
-        if len(buf) < need:
-            return None
-        head, pairs, ctype, _length = self._head
-        self._head = None
-        self._need = 0
-        raw_body = buf[:need]
-        del buf[:need]
-        nul = raw_body.find(0)
-        if nul >= 0:
-            del raw_body[nul:]   # the C body is a NUL-terminated string
-        return Packet(head, raw_body.decode("utf-8", "surrogateescape"), ctype, pairs)
+            need = parsed[3]
+            if need is None:
+                return _new_tuple(Packet, (parsed[0], None, parsed[2], parsed[1]))
+            if len(buf) < need:
+                self._head = parsed     # the body is still arriving
+                return None
+        else:
+            need = parsed[3]
+            if len(buf) < need:
+                return None
+            self._head = None
+        nul = buf.find(0, 0, need)
+        body = buf[:need if nul < 0 else nul].decode("utf-8", "surrogateescape")
+        del buf[:need]   # the C body is a NUL-terminated string: the part after a NUL is dropped
+        return _new_tuple(Packet, (parsed[0], body, parsed[2], parsed[1]))
 
     def _parse_head(self, raw: bytes) -> Tuple[str, List[Tuple[str, str]], Optional[str],
                                                Optional[int]]:
