@@ -5,6 +5,7 @@ encode the same character set; they differ only in how they treat a ``%`` that a
 like an escape. Decoding follows the C client's ``sscanf("%2x")`` rules, quirks included.
 """
 import re
+from codecs import escape_decode as _escape_decode
 from urllib.parse import quote, unquote_to_bytes
 
 __all__ = ["encode_value", "encode_value_server", "decode_value", "decode_values",
@@ -77,15 +78,11 @@ def decode_value(value: str) -> str:
     if "%" not in value:
         return value
     if value.isascii() and _BAD_ESCAPE.search(value) is None:
-        # Every '%' starts a %XX escape, so sscanf quirks cannot arise: turn the escapes into
-        # \xXX and let the unicode_escape codec read them (each gives the char of that byte).
-        if "\\" in value:
-            value = value.replace("\\", "\\\\")
-        out = value.replace("%", "\\x").encode("ascii").decode("unicode_escape")
-        nul = out.find("\0")
+        out = _unescape(value)
+        nul = out.find(b"\0")
         if nul >= 0:
             out = out[:nul]
-        return out if out.isascii() else out.encode("latin-1").decode("utf-8", "surrogateescape")
+        return out.decode("utf-8", "surrogateescape")
     raw = value.encode("utf-8", "surrogateescape")
     if _PLAIN_ESCAPES.fullmatch(raw):
         out = unquote_to_bytes(raw)
@@ -117,14 +114,21 @@ def decode_joined(joined, count):
         return joined
     if not joined.isascii() or _BAD_ESCAPE.search(joined) is not None:
         return None
-    if "\\" in joined:
-        joined = joined.replace("\\", "\\\\")
-    out = joined.replace("%", "\\x").encode("ascii").decode("unicode_escape")
-    if "\0" in out or out.count("\n") != count - 1:
+    out = _unescape(joined)
+    if b"\0" in out or out.count(b"\n") != count - 1:
         return None
-    if not out.isascii():
-        out = out.encode("latin-1").decode("utf-8", "surrogateescape")
-    return out
+    return out.decode("utf-8", "surrogateescape")
+
+
+def _unescape(text: str) -> bytes:
+    """The bytes of ASCII ``text`` in which every ``%`` starts a ``%XX`` hex escape, decoded.
+
+    sscanf quirks cannot arise then: the escapes become ``\\xXX`` for the C-speed escape
+    decoder (each gives the byte it names; other backslashes are doubled to stay as they are).
+    """
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return _escape_decode(text.replace("%", "\\x").encode("ascii"))[0]
 
 
 # Fast paths: every '%' is followed by two hex digits, so sscanf quirks cannot arise.
