@@ -185,6 +185,16 @@ class _Cursor:
         self.idx = idx
 
 
+def _first_index(names, lnames):
+    """``{name: index of its first header}`` for the lower-cased names ``lnames`` and for the
+    names as spelled (each to the first index of its lower-cased form): a lookup with a name
+    taken from the event (a walk) then needs no lower-casing."""
+    # Built backwards, so the first index of a repeated name is the one that stays.
+    index = dict(zip(reversed(lnames), range(len(lnames) - 1, -1, -1)))
+    index.update(zip(names, map(index.__getitem__, lnames)))
+    return index
+
+
 class _SwigPyObject:
     """What SWIG's ``SwigPyObject`` offers Python code: ``own``/``acquire``/``disown``,
     ``append``/``next``, ``int()`` (the address), no hash. Base of the two handle kinds."""
@@ -245,7 +255,7 @@ class _Event(_SwigPyObject):
         self.body = None
         self.encoded = False
         self.arrays = False     # an _Array was ever stored (copies then need the slow path)
-        self.cursors = None     # WeakSet of _Cursor, only once someone iterates
+        self.cursors = None     # weak references to _Cursor, only once someone iterates
 
     def __repr__(self):
         return "<Swig Object of type 'esl_event_t *' at 0x%x>" % id(self)
@@ -266,12 +276,7 @@ class _Event(_SwigPyObject):
         lnames = self.lnames
         if lnames is None:
             lnames = self.lnames = _lower_all(self.names)
-        # Built backwards, so the first index of a repeated name is the one that stays.
-        index = dict(zip(reversed(lnames), range(len(lnames) - 1, -1, -1)))
-        # The names as spelled here too, each to the first index of its lower-cased form: a
-        # lookup with a name taken from the event (a walk) then needs no lower-casing.
-        index.update(zip(self.names, map(index.__getitem__, lnames)))
-        self.index = index
+        index = self.index = _first_index(self.names, lnames)
         return index
 
     def scalar(self, i):
@@ -327,16 +332,37 @@ class _Event(_SwigPyObject):
                 index.setdefault(name, first)
         # A cursor past the end stays there (C: hp is NULL), so no cursor moves.
 
+    def _live_cursors(self):
+        """The iteration cursors over this event that still exist; forgets the others."""
+        refs = self.cursors
+        if not refs:
+            return ()
+        live = []
+        for ref in refs:
+            cursor = ref()
+            if cursor is not None:
+                live.append(cursor)
+        if len(live) < len(refs):
+            self.cursors = list(map(weakref.ref, live))
+        return live
+
+    def add_cursor(self, cursor):
+        """Register ``cursor`` (weakly) so that inserts and deletes move it."""
+        self._live_cursors()
+        if self.cursors:
+            self.cursors.append(weakref.ref(cursor))
+        else:
+            self.cursors = [weakref.ref(cursor)]
+
     def _insert_front(self, name, value):
         self.index = None
         self.names.insert(0, name)
         self.values.insert(0, value)
         if self.lnames is not None:
             self.lnames.insert(0, _lower(name))
-        if self.cursors:
-            for cursor in self.cursors:
-                if cursor.idx is not None:
-                    cursor.idx += 1
+        for cursor in self._live_cursors():
+            if cursor.idx is not None:
+                cursor.idx += 1
 
     def delete(self, name):
         """Delete every header named ``name`` (case-insensitive). C ``esl_event_del_header``."""
@@ -344,13 +370,12 @@ class _Event(_SwigPyObject):
             return
         target = _lower(name)
         keep = [i for i, n in enumerate(self.lnames) if n != target]
-        if self.cursors:
-            for cursor in self.cursors:
-                if cursor.idx is not None:
-                    # Difference: C keeps a dangling pointer to a deleted current header;
-                    # the cursor moves on to the next kept one.
-                    new = sum(1 for i in keep if i < cursor.idx)
-                    cursor.idx = new if new < len(keep) else None
+        for cursor in self._live_cursors():
+            if cursor.idx is not None:
+                # Difference: C keeps a dangling pointer to a deleted current header;
+                # the cursor moves on to the next kept one.
+                new = sum(1 for i in keep if i < cursor.idx)
+                cursor.idx = new if new < len(keep) else None
         self.names = [self.names[i] for i in keep]
         self.values = [self.values[i] for i in keep]
         self.lnames = [self.lnames[i] for i in keep]
@@ -910,37 +935,42 @@ def handed_out(ev):
     return ev
 
 
-_ordinary_blocks = {}      # header block -> (names, raw values) for socket_data_event
+_ordinary_blocks = {}      # header block -> (names, raw values, index) for socket_data_event
 
 
 def socket_data_event(header_block, body):
-    """The outer packet as an _Event (see ``ESLevent._socket_data``)."""
-    ev = _Event(SOCKET_DATA)
+    """The outer packet as an _Event (see ``ESLevent._socket_data``): a :class:`_BlockEvent`
+    when the block is ordinary and short, else the lists built with the C add rules."""
     # Header blocks repeat (api/response of one length, command/reply texts), and whether one
-    # is ordinary depends on nothing else: remember the split of the ordinary ones.
-    lists = _ordinary_blocks.get(header_block)
-    if lists is None:
+    # is ordinary depends on nothing else: remember the split and the index of ordinary ones.
+    block = _ordinary_blocks.get(header_block)
+    if block is not None:
+        ev = _new(_BlockEvent)
+        ev.etype = SOCKET_DATA
+        ev.subclass = ev.cursors = None
+        ev.source = block
+    else:
+        ev = _Event(SOCKET_DATA)
         pairs = split_outer(header_block)
         names = values = ()
         if pairs:
             names, values = zip(*pairs)
         if "" not in values and not _RISKY.search(header_block):
-            lists = ("Event-Name", *names), ("SOCKET_DATA", *values)
+            names, values = ("Event-Name", *names), ("SOCKET_DATA", *values)
             if len(header_block) <= 512:        # the cache stays small
                 if len(_ordinary_blocks) >= 256:
                     _ordinary_blocks.clear()
-                _ordinary_blocks[header_block] = lists
-    if lists is not None:
-        ev.names = list(lists[0])
-        ev.values = list(lists[1])
-        ev.encoded = True
-    else:
-        ev.names.append("Event-Name")
-        ev.values.append("SOCKET_DATA")
-        for name, raw in split_outer(header_block):
-            _received_header(ev, name, raw, False)
-    if body is not None:
-        ev.body = cut_nul(body)
+                _ordinary_blocks[header_block] = names, values, _first_index(
+                    names, _lower_all(names))
+            ev.names = list(names)
+            ev.values = list(values)
+            ev.encoded = True
+        else:
+            ev.names.append("Event-Name")
+            ev.values.append("SOCKET_DATA")
+            for name, raw in pairs:
+                _received_header(ev, name, raw, False)
+    ev.body = None if body is None else cut_nul(body)
     return ev
 
 
@@ -1060,31 +1090,29 @@ def _text_value(source, ltext, key, unique=False):
 def _ordinary_lists(source, head_len):
     """``(names, decoded values)`` of a _TextEvent's text in one split, or None.
 
-    Only when every header line is ``name: value`` with exactly one space and a value that
-    decodes (``decode_joined``) to a non-empty text without ``ARRAY::``: then the C add rules
-    append every line as it is (the _TextEvent guard already excluded ``[``, ``_body`` and
-    repeated ``Event-Name`` lines). ``head_len`` is the length of the header text (possibly
-    with its blank line).
+    The _TextEvent guard leaves exactly one colon on every header line, no ``[`` and no
+    ``_body`` or repeated ``Event-Name`` lines. Lists come only when every line is also
+    ``name: value`` with exactly one space and a value that decodes (``decode_joined``) to a
+    non-empty text without ``ARRAY::``: then the C add rules append every line as it is.
+    ``head_len`` is the length of the header text (possibly with its blank line).
     """
     lines = source[:head_len]
     if lines.endswith("\n\n"):
         lines = lines[:-1]
-    parts = lines.replace(": ", "\n").split("\n")
-    values = parts[1::2]
-    count = len(values)
-    # One colon per line: a line without ": " makes the count come out short.
-    if len(parts) != 2 * lines.count("\n") + 1:
+    parts = lines.replace(":", "\n").split("\n")
+    names = parts[0:-1:2]
+    # The values with the space after their colon: " v0\n v1\n ...".
+    spaced = "\n".join(parts[1::2])
+    if spaced[:1] != " " or spaced[1:2] == " " or "\n  " in spaced:   # C skips more spaces
         return None
-    raw = "\n".join(values)
-    if raw[:1] == " " or "\n " in raw:         # C skips a second space too
-        return None
-    decoded = decode_joined(raw, count)
+    decoded = decode_joined(spaced, len(names))
     if decoded is None or "ARRAY::" in decoded:
         return None
-    values = decoded.split("\n")
-    if "" in values:
+    values = decoded[1:].split("\n ")
+    # A value without its space makes the count come out short.
+    if len(values) != len(names) or "" in values:
         return None
-    return parts[0:-1:2], values
+    return names, values
 
 
 def _materializing(slot):
@@ -1235,6 +1263,36 @@ class _JSONEvent(_LazyEvent):
         return _Event.get(self, name, idx)
 
 
+class _BlockEvent(_LazyEvent):
+    """A received packet whose header block is ordinary (no header the C add rules treat
+    specially) and was seen before: ``source`` is the block's ``(names, raw values, index)``,
+    shared by every packet with that block and never changed; ``get`` reads it."""
+    __slots__ = ()
+
+    def _materialize(self):
+        if type(self) is _BlockEvent:
+            names, values, index = self.source
+            self._become(list(names), list(values))
+            self.encoded = True
+            self.index = dict(index)
+
+    def get(self, name, idx=-1):
+        """``_Event.get``, answered from the shared block."""
+        if name is None:
+            return None
+        if idx < 0:
+            index = self.source[2]
+            i = index.get(name)
+            if i is None:
+                i = index.get(name.lower() if name.isascii() else _lower(name))
+                if i is None:
+                    return self.body if name == "_body" else None
+            value = self.source[1][i]
+            return decode_value(value) if "%" in value else value
+        self._materialize()
+        return _Event.get(self, name, idx)
+
+
 # For a head in split_inner()'s ordinary form (names without '[' are checked apart; a value
 # starts right after ": "): the value hazards of _RISKY, found with fast literal searches.
 _ESCAPE_HAZARD = re.compile(r"%(?:[\s+\-]|41|52|59)")
@@ -1276,6 +1334,7 @@ for _cls in (_LazyEvent, _TextEvent, _JSONEvent):
 _new = object.__new__
 
 # The 1.4.18 proxy's _swig_getattr message (always the base class name).
+_NO_IDX = -1       # getHeader's default, compared by identity on its fast path
 _NO_ATTRIBUTE = "'ESLevent' object has no attribute '%s'"
 
 
@@ -1308,8 +1367,6 @@ class ESLevent:
             self._ser = None
             self._cur = None
         # else: SWIG appends the new C object to ``this`` and keeps using the first one.
-
-    __del__ = lambda self: None     # as in the SWIG proxy
 
     def __getattr__(self, name):
         if name == "this":
@@ -1442,20 +1499,20 @@ class ESLevent:
             ev = self._ev
         except AttributeError:
             raise _self_error("ESLevent_getHeader") from None
+        if type(header_name) is str and idx is _NO_IDX and type(ev) is _Event:
+            # The common case of _Event.get, inline: a name as spelled in the event (a walk)
+            # holding a decoded plain value. A name found in the index has no NUL.
+            index = ev.index
+            if index is not None:
+                i = index.get(header_name)
+                if i is not None and header_name.isascii():
+                    value = ev.values[i]
+                    if type(value) is str and not (ev.encoded and "%" in value):
+                        return value
         if type(header_name) is not str or not header_name.isascii() or "\0" in header_name:
             header_name = cstr_arg(header_name, "ESLevent_getHeader", 2)
         if idx != -1 or type(idx) is not int:
             idx = cint_arg(idx, "ESLevent_getHeader", 3)
-        elif type(ev) is _Event:
-            # The common case of _Event.get, inline: a name as spelled in the event (a walk)
-            # holding a decoded plain value.
-            index = ev.index
-            if index is not None:
-                i = index.get(header_name)
-                if i is not None:
-                    value = ev.values[i]
-                    if type(value) is str and not (ev.encoded and "%" in value):
-                        return value
         if ev is None:
             _log_null("getHeader")
             return None
@@ -1569,9 +1626,7 @@ class ESLevent:
             cursor = self._cur
             if cursor is None or cursor.ev is not ev:
                 cursor = self._cur = _Cursor(ev, None)
-                if ev.cursors is None:
-                    ev.cursors = weakref.WeakSet()
-                ev.cursors.add(cursor)
+                ev.add_cursor(cursor)
             cursor.idx = 0 if ev.names else None
         return self.nextHeader()
 
