@@ -970,7 +970,7 @@ def socket_data_event(header_block, body):
             ev.values.append("SOCKET_DATA")
             for name, raw in pairs:
                 _received_header(ev, name, raw, False)
-    ev.body = None if body is None else cut_nul(body)
+    ev.body = body if body is None or "\0" not in body else cut_nul(body)
     return ev
 
 
@@ -1662,7 +1662,12 @@ class ESLevent:
         rules), as a copy handed out by the C library. ``header_block`` is the header text up
         to and including its blank line; it is cut at a NUL. ``body`` (cut at NUL) replaces
         the body unless it is None. Logs nothing (see ``received_header_lines``)."""
-        return cls._wrap(handed_out(socket_data_event(header_block, body)))
+        ev = socket_data_event(header_block, body)
+        obj = _new(cls)
+        obj._ev = ev if type(ev) is _BlockEvent else handed_out(ev)
+        obj._mine = 1
+        obj._ser = obj._cur = None
+        return obj
 
     @classmethod
     def _from_plain(cls, body_text):
