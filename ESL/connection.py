@@ -310,7 +310,9 @@ class ESLconnection:
     def _send_recv(self, cmd: bytes) -> Optional[ESLevent]:
         with self._lock:
             packet = self._exchange(cmd)
-        return None if packet is None else ESLevent._socket_data(packet.head, packet.body)
+        if packet is None:
+            return None
+        return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
 
     def _arrived(self) -> bool:
         """True while packets that fully arrived are still undelivered.
@@ -362,7 +364,7 @@ class ESLconnection:
             inner = ESLevent._from_json(packet.body)
             if inner is not None:
                 return inner
-        return ESLevent._socket_data(packet.head, packet.body)
+        return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
 
     def _log_received(self, packet: Packet) -> None:
         if self._last_inner == "text/event-plain":
@@ -371,7 +373,7 @@ class ESLconnection:
                 _debug("esl_recv_event", 1439, "RECV INNER HEADER [%s] = [%s]\n" % (name, value))
             event = self._last_event()
             _debug("esl_recv_event", 1469, "RECV EVENT\n%s\n" % event._serialize_raw())
-        outer = ESLevent._socket_data(packet.head, packet.body)
+        outer = ESLevent._socket_data(packet.head, packet.body, packet.pairs)
         _debug("esl_recv_event", 1480, "RECV MESSAGE\n%s\n" % outer._serialize_raw())
 
     # -- public API -------------------------------------------------------------------------
@@ -396,7 +398,7 @@ class ESLconnection:
         info = self._info
         if not self._connected or info is None:
             return None
-        return ESLevent._socket_data(info.head, info.body)
+        return ESLevent._socket_data(info.head, info.body, info.pairs)
 
     @_swig_method
     def send(self, cmd) -> int:

@@ -935,41 +935,54 @@ def handed_out(ev):
     return ev
 
 
-_ordinary_blocks = {}      # header block -> (names, raw values, index) for socket_data_event
+_ordinary_blocks = {}      # header block -> its _Block, for socket_data_event
 
 
-def socket_data_event(header_block, body):
+class _Block:
+    """The split of an ordinary outer header block, shared by every packet that repeats it:
+    ``names`` and raw ``values`` (tuples, never changed; ``Event-Name: SOCKET_DATA`` first) and
+    their ``index`` (see :func:`_first_index`), made by the first lookup that needs it."""
+    __slots__ = ("names", "values", "index")
+
+    def __init__(self, names, values):
+        self.names = names
+        self.values = values
+        self.index = None
+
+    def build_index(self):
+        index = self.index = _first_index(self.names, _lower_all(self.names))
+        return index
+
+
+def socket_data_event(header_block, body, pairs=None):
     """The outer packet as an _Event (see ``ESLevent._socket_data``): a :class:`_BlockEvent`
-    when the block is ordinary and short, else the lists built with the C add rules."""
+    when the block is ordinary, else the lists built with the C add rules."""
     # Header blocks repeat (api/response of one length, command/reply texts), and whether one
-    # is ordinary depends on nothing else: remember the split and the index of ordinary ones.
+    # is ordinary depends on nothing else: remember the split of short ordinary ones.
     block = _ordinary_blocks.get(header_block)
-    if block is not None:
-        ev = _new(_BlockEvent)
-        ev.etype = SOCKET_DATA
-        ev.subclass = ev.cursors = None
-        ev.source = block
-    else:
-        ev = _Event(SOCKET_DATA)
-        pairs = split_outer(header_block)
+    if block is None:
+        if pairs is None:
+            pairs = split_outer(header_block)
         names = values = ()
         if pairs:
             names, values = zip(*pairs)
-        if "" not in values and not _RISKY.search(header_block):
-            names, values = ("Event-Name", *names), ("SOCKET_DATA", *values)
-            if len(header_block) <= 512:        # the cache stays small
-                if len(_ordinary_blocks) >= 256:
-                    _ordinary_blocks.clear()
-                _ordinary_blocks[header_block] = names, values, _first_index(
-                    names, _lower_all(names))
-            ev.names = list(names)
-            ev.values = list(values)
-            ev.encoded = True
-        else:
+        if "" in values or _RISKY.search(header_block):
+            ev = _Event(SOCKET_DATA)
             ev.names.append("Event-Name")
             ev.values.append("SOCKET_DATA")
             for name, raw in pairs:
                 _received_header(ev, name, raw, False)
+            ev.body = body if body is None else cut_nul(body)
+            return ev
+        block = _Block(("Event-Name", *names), ("SOCKET_DATA", *values))
+        if len(header_block) <= 512:        # the cache stays small
+            if len(_ordinary_blocks) >= 256:
+                _ordinary_blocks.clear()
+            _ordinary_blocks[header_block] = block
+    ev = _new(_BlockEvent)
+    ev.etype = SOCKET_DATA
+    ev.subclass = ev.cursors = None
+    ev.source = block
     ev.body = body if body is None or "\0" not in body else cut_nul(body)
     return ev
 
@@ -1265,29 +1278,33 @@ class _JSONEvent(_LazyEvent):
 
 class _BlockEvent(_LazyEvent):
     """A received packet whose header block is ordinary (no header the C add rules treat
-    specially) and was seen before: ``source`` is the block's ``(names, raw values, index)``,
-    shared by every packet with that block and never changed; ``get`` reads it."""
+    specially): ``source`` is the block's :class:`_Block`, possibly shared with other packets
+    and never changed; ``get`` reads it."""
     __slots__ = ()
 
     def _materialize(self):
         if type(self) is _BlockEvent:
-            names, values, index = self.source
-            self._become(list(names), list(values))
+            block = self.source
+            self._become(list(block.names), list(block.values))
             self.encoded = True
-            self.index = dict(index)
+            if block.index is not None:
+                self.index = dict(block.index)
 
     def get(self, name, idx=-1):
-        """``_Event.get``, answered from the shared block."""
+        """``_Event.get``, answered from the block."""
         if name is None:
             return None
         if idx < 0:
-            index = self.source[2]
+            block = self.source
+            index = block.index
+            if index is None:
+                index = block.build_index()
             i = index.get(name)
             if i is None:
                 i = index.get(name.lower() if name.isascii() else _lower(name))
                 if i is None:
                     return self.body if name == "_body" else None
-            value = self.source[1][i]
+            value = block.values[i]
             return decode_value(value) if "%" in value else value
         self._materialize()
         return _Event.get(self, name, idx)
@@ -1656,13 +1673,14 @@ class ESLevent:
         return obj
 
     @classmethod
-    def _socket_data(cls, header_block, body):
+    def _socket_data(cls, header_block, body, pairs=None):
         """The event for a received packet (type SOCKET_DATA, first header
         ``Event-Name: SOCKET_DATA``, then the received headers, URL-decoded, with the C add
         rules), as a copy handed out by the C library. ``header_block`` is the header text up
         to and including its blank line; it is cut at a NUL. ``body`` (cut at NUL) replaces
-        the body unless it is None. Logs nothing (see ``received_header_lines``)."""
-        ev = socket_data_event(header_block, body)
+        the body unless it is None. ``pairs``, when given, is ``split_outer(header_block)``,
+        already made by the framing layer. Logs nothing (see ``received_header_lines``)."""
+        ev = socket_data_event(header_block, body, pairs)
         obj = _new(cls)
         obj._ev = ev if type(ev) is _BlockEvent else handed_out(ev)
         obj._mine = 1

@@ -57,6 +57,7 @@ class Packet(tuple):
     head = property(itemgetter(0), doc="The header block as text, with its blank line.")
     body = property(itemgetter(1), doc="The body text, or None.")
     content_type = property(itemgetter(2), doc="The first Content-Type value, or None.")
+    pairs = property(itemgetter(3), doc="The block's raw (name, value) lines (split_outer).")
 
     def header(self, name: str) -> Optional[str]:
         """Return the decoded value of the first header called ``name`` (any case), or None."""
