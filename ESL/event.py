@@ -1036,9 +1036,10 @@ def _plain_text_event(source):
     if not source.isascii() or "\0" in source:
         return None
     raw = source.encode("ascii")
-    skeleton = raw.translate(None, _NOT_COLON_OR_LF)
-    if source.endswith("\n\n") and skeleton == b":\n" * (len(skeleton) >> 1) + b"\n":
-        # The first blank line is the last line: there is no body text.
+    skeleton = raw.translate(None, _NOT_COLON_OR_LF) if source.endswith("\n\n") else b""
+    if skeleton and skeleton == b":\n" * (len(skeleton) >> 1) + b"\n":
+        # No body: the first blank line is the last line (found without str.find, which is
+        # slow on a long text full of newlines).
         head = source
         rest = ""
     else:
