@@ -1386,6 +1386,8 @@ class ESLevent:
             self._cur = None
         # else: SWIG appends the new C object to ``this`` and keeps using the first one.
 
+    __del__ = lambda self: None     # as in the SWIG proxy
+
     def __getattr__(self, name):
         if name == "this":
             if "this" not in self.__dict__:
