@@ -941,16 +941,19 @@ _ordinary_blocks = {}      # header block -> its _Block, for socket_data_event
 class _Block:
     """The split of an ordinary outer header block, shared by every packet that repeats it:
     ``names`` and raw ``values`` (tuples, never changed; ``Event-Name: SOCKET_DATA`` first) and
-    their ``index`` (see :func:`_first_index`), made by the first lookup that needs it."""
-    __slots__ = ("names", "values", "index")
+    their ``lnames`` and ``index`` (see :func:`_first_index`), made by the first lookup that
+    needs them."""
+    __slots__ = ("names", "values", "lnames", "index")
 
     def __init__(self, names, values):
         self.names = names
         self.values = values
-        self.index = None
+        self.lnames = self.index = None
 
     def build_index(self):
-        index = self.index = _first_index(self.names, _lower_all(self.names))
+        lnames = _lower_all(self.names)
+        index = _first_index(self.names, lnames)
+        self.lnames, self.index = lnames, index     # lnames first: index implies lnames
         return index
 
 
@@ -1288,8 +1291,9 @@ class _BlockEvent(_LazyEvent):
             block = self.source
             self._become(list(block.names), list(block.values))
             self.encoded = True
-            if block.index is not None:
-                self.index = dict(block.index)
+            index = block.index
+            if index is not None:       # an _Event keeps lnames whenever it has an index
+                self.lnames, self.index = list(block.lnames), dict(index)
 
     def get(self, name, idx=-1):
         """``_Event.get``, answered from the block."""
@@ -1351,8 +1355,8 @@ for _cls in (_LazyEvent, _TextEvent, _JSONEvent):
 
 _new = object.__new__
 
-# The 1.4.18 proxy's _swig_getattr message (always the base class name).
 _NO_IDX = -1       # getHeader's default, compared by identity on its fast path
+# The 1.4.18 proxy's _swig_getattr message (always the base class name).
 _NO_ATTRIBUTE = "'ESLevent' object has no attribute '%s'"
 
 

@@ -7,8 +7,10 @@ guards' edges (case variants, repeated names, empty values, escapes that decode 
 """
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ESL.event import (ESLevent, _compact_json_event, _Event, _JSONEvent, _json_event_general,
-                       _plain_event_lists, _plain_text_event, _TextEvent, handed_out, name_event)
+from ESL.event import (SOCKET_DATA, ESLevent, _BlockEvent, _compact_json_event, _Event,
+                       _JSONEvent, _json_event_general, _plain_event_lists, _plain_text_event,
+                       _received_header, _TextEvent, handed_out, name_event)
+from ESL.protocol.headers import cut_nul, split_outer
 from ESL.protocol.urlcode import _decode_slow, decode_value, decode_values
 
 NAMES = ["Event-Name", "event-name", "EVENT-NAME", "Unique-ID", "unique-id", "X", "x", "A b",
@@ -203,6 +205,56 @@ def test_decode_values_matches_decode_value(values):
     out = decode_values(values)
     if out is not None:
         assert out == [decode_value(v) for v in values]
+
+
+# --- replies: ordinary header blocks are shared _Block splits -------------------------------
+
+def _socket_data_general(block, body):
+    """The SOCKET_DATA event built header by header with the C add rules (the exact path)."""
+    ev = _Event(SOCKET_DATA)
+    ev.names.append("Event-Name")
+    ev.values.append("SOCKET_DATA")
+    for name, raw in split_outer(block):
+        _received_header(ev, name, raw, False)
+    ev.body = None if body is None else cut_nul(body)
+    return ESLevent._wrap(handed_out(ev))
+
+
+outer_blocks = st.builds(
+    lambda ls: "".join("%s: %s\n" % ln for ln in ls) + "\n",
+    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), min_size=0, max_size=6))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(outer_blocks, st.sampled_from([None, "", "body", "a\0b"]),
+       st.sampled_from(["addHeader", "delHeader", "pushHeader", "addBody", None]))
+def test_replies_from_a_shared_block_match_the_general_path(block, body, change):
+    expected = _socket_data_general(block, body)
+    # First sight (block split here), second sight (block from the cache, pairs passed in).
+    first = ESLevent._socket_data(block, body)
+    second = ESLevent._socket_data(block, body, split_outer(block))
+    for e in (first, second):
+        assert e.getType() == expected.getType() and e.getBody() == expected.getBody()
+        for name in LOOKUPS:
+            assert e.getHeader(name) == expected.getHeader(name), (block, name)
+    if change is not None:
+        # Changing one reply must not change the other one sharing its block.
+        for e in (first, expected):
+            getattr(e, change)(*(("X", "new") if change != "delHeader" and change != "addBody"
+                                 else ("X",)))
+    for e in (first, second):
+        ref = expected if e is first else _socket_data_general(block, body)
+        assert e.serialize() == ref.serialize(), (block, change)
+        assert e.serialize("json") == ref.serialize("json"), (block, change)
+        assert _walk(e) == _walk(ref), (block, change)
+
+
+def test_ordinary_replies_are_block_events():
+    block = "Content-Type: api/response\nContent-Length: 2\n\n"
+    a, b = ESLevent._socket_data(block, "ok"), ESLevent._socket_data(block, "no")
+    assert type(a._ev) is _BlockEvent and a._ev.source is b._ev.source   # one shared split
+    assert (a.getHeader("content-length"), a.getBody(), b.getBody()) == ("2", "ok", "no")
+    assert type(ESLevent._socket_data("X: ARRAY::a|:b\n\n", None)._ev) is _Event
 
 
 # --- framing: repeated header blocks reuse their parse -----------------------------------------
