@@ -6,6 +6,7 @@ like an escape. Decoding follows the C client's ``sscanf("%2x")`` rules, quirks 
 """
 import re
 from codecs import escape_decode as _escape_decode
+from typing import Optional
 from urllib.parse import quote, unquote_to_bytes
 
 __all__ = ["encode_value", "encode_value_server", "decode_value", "decode_values",
@@ -77,8 +78,8 @@ def decode_value(value: str) -> str:
     """
     if "%" not in value:
         return value
-    if value.isascii() and _BAD_ESCAPE.search(value) is None:
-        out = _unescape(value)
+    out = _unescape(value) if value.isascii() else None
+    if out is not None:
         nul = out.find(b"\0")
         if nul >= 0:
             out = out[:nul]
@@ -112,27 +113,29 @@ def decode_joined(joined, count):
     with newlines, or None (as ``decode_values``)."""
     if "%" not in joined:
         return joined
-    if not joined.isascii() or _BAD_ESCAPE.search(joined) is not None:
-        return None
-    out = _unescape(joined)
-    if b"\0" in out or out.count(b"\n") != count - 1:
+    out = _unescape(joined) if joined.isascii() else None
+    if out is None or b"\0" in out or out.count(b"\n") != count - 1:
         return None
     return out.decode("utf-8", "surrogateescape")
 
 
-def _unescape(text: str) -> bytes:
-    """The bytes of ASCII ``text`` in which every ``%`` starts a ``%XX`` hex escape, decoded.
+def _unescape(text: str) -> Optional[bytes]:
+    """The bytes of ASCII ``text`` with its ``%XX`` hex escapes decoded, or None unless every
+    ``%`` starts one (the fast path: sscanf quirks cannot arise then).
 
-    sscanf quirks cannot arise then: the escapes become ``\\xXX`` for the C-speed escape
-    decoder (each gives the byte it names; other backslashes are doubled to stay as they are).
+    The escapes become ``\\xXX`` for the C-speed escape decoder, which gives the byte each one
+    names and refuses a ``\\x`` without two hex digits; other backslashes are doubled to stay
+    as they are.
     """
     if "\\" in text:
         text = text.replace("\\", "\\\\")
-    return _escape_decode(text.replace("%", "\\x").encode("ascii"))[0]
+    try:
+        return _escape_decode(text.replace("%", "\\x").encode("ascii"))[0]
+    except ValueError:
+        return None
 
 
-# Fast paths: every '%' is followed by two hex digits, so sscanf quirks cannot arise.
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Non-ASCII text whose every '%' starts a %XX escape: unquote_to_bytes reads it as C does.
 _PLAIN_ESCAPES = re.compile(rb"(?:[^%]|%[0-9A-Fa-f]{2})*")
 
 
