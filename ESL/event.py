@@ -1660,11 +1660,14 @@ class ESLevent:
             cursor = self._cur
         except AttributeError:
             raise _self_error("ESLevent_nextHeader") from None
-        if cursor is None or cursor.idx is None:
+        if cursor is None:
+            return None
+        idx = cursor.idx
+        if idx is None:
             return None
         names = cursor.ev.names
-        idx = cursor.idx
-        cursor.idx = idx + 1 if idx + 1 < len(names) else None
+        after = idx + 1
+        cursor.idx = after if after < len(names) else None
         return names[idx]
 
     # -- internal API for the connection -------------------------------------------------
