@@ -291,11 +291,16 @@ class Session:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
-        for fd in {self.fd_in, self.fd_out}:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        if not self.tty:
+            # The pipes belong to the Popen's file objects: closing their descriptors behind
+            # their backs would make the objects close a reused number when collected.
+            self.proc.stdin.close()
+            self.proc.stdout.close()
+            return
+        try:
+            os.close(self.fd_in)   # the pty master (fd_in and fd_out are the same)
+        except OSError:
+            pass
 
 
 @pytest.fixture
