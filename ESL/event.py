@@ -940,9 +940,9 @@ _ordinary_blocks = {}      # header block -> its _Block, for socket_data_event
 
 class _Block:
     """The split of an ordinary outer header block, shared by every packet that repeats it:
-    ``names`` and raw ``values`` (tuples, never changed; ``Event-Name: SOCKET_DATA`` first) and
-    their ``lnames`` and ``index`` (see :func:`_first_index`), made by the first lookup that
-    needs them."""
+    ``names`` and raw ``values`` (tuples, never changed; ``Event-Name: SOCKET_DATA`` first),
+    and what the first lookups make: the lower-cased ``lnames`` and, for a block of more than
+    a few headers, the ``index`` (see :func:`_first_index`)."""
     __slots__ = ("names", "values", "lnames", "index")
 
     def __init__(self, names, values):
@@ -950,11 +950,27 @@ class _Block:
         self.values = values
         self.lnames = self.index = None
 
-    def build_index(self):
-        lnames = _lower_all(self.names)
-        index = _first_index(self.names, lnames)
-        self.lnames, self.index = lnames, index     # lnames first: index implies lnames
-        return index
+    def find(self, name):
+        """Index of the first header called ``name`` (any case), or -1."""
+        index = self.index
+        if index is None:
+            lnames = self.lnames
+            if lnames is None:
+                lnames = self.lnames = _lower_all(self.names)
+            lname = name.lower() if name.isascii() else _lower(name)
+            if len(lnames) <= _SCAN_HEADERS:
+                # A reply of a few headers (bgapi's, say) is looked up once or twice; a
+                # scan costs less than building the index.
+                return lnames.index(lname) if lname in lnames else -1
+            index = self.index = _first_index(self.names, lnames)   # lnames set first
+            return index.get(lname, -1)
+        i = index.get(name)
+        if i is None:
+            return index.get(name.lower() if name.isascii() else _lower(name), -1)
+        return i
+
+
+_SCAN_HEADERS = 8
 
 
 def socket_data_event(header_block, body, pairs=None):
@@ -1291,9 +1307,12 @@ class _BlockEvent(_LazyEvent):
             block = self.source
             self._become(list(block.names), list(block.values))
             self.encoded = True
-            index = block.index
-            if index is not None:       # an _Event keeps lnames whenever it has an index
-                self.lnames, self.index = list(block.lnames), dict(index)
+            index = block.index     # read first: a block sets lnames before its index
+            lnames = block.lnames
+            if lnames is not None:
+                self.lnames = list(lnames)
+                if index is not None:
+                    self.index = dict(index)
 
     def get(self, name, idx=-1):
         """``_Event.get``, answered from the block."""
@@ -1301,14 +1320,9 @@ class _BlockEvent(_LazyEvent):
             return None
         if idx < 0:
             block = self.source
-            index = block.index
-            if index is None:
-                index = block.build_index()
-            i = index.get(name)
-            if i is None:
-                i = index.get(name.lower() if name.isascii() else _lower(name))
-                if i is None:
-                    return self.body if name == "_body" else None
+            i = block.find(name)
+            if i < 0:
+                return self.body if name == "_body" else None
             value = block.values[i]
             return decode_value(value) if "%" in value else value
         self._materialize()

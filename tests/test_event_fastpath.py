@@ -222,7 +222,7 @@ def _socket_data_general(block, body):
 
 outer_blocks = st.builds(
     lambda ls: "".join("%s: %s\n" % ln for ln in ls) + "\n",
-    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), min_size=0, max_size=6))
+    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), min_size=0, max_size=12))
 
 
 @settings(max_examples=1000, deadline=None)
@@ -247,6 +247,23 @@ def test_replies_from_a_shared_block_match_the_general_path(block, body, change)
         assert e.serialize() == ref.serialize(), (block, change)
         assert e.serialize("json") == ref.serialize("json"), (block, change)
         assert _walk(e) == _walk(ref), (block, change)
+
+
+def test_large_and_small_shared_blocks_answer_like_the_general_path():
+    # A few headers are scanned, more go through the block's index; both must agree.
+    for count in (2, 8, 9, 20):
+        lines = ["H%d: v%%20%d" % (i, i) for i in range(count)] + ["h1: dup", "X-Last: end"]
+        block = "\n".join(lines) + "\n\n"
+        expected = _socket_data_general(block, "b")
+        first, second = ESLevent._socket_data(block, "b"), ESLevent._socket_data(block, "b")
+        assert first._ev.source is second._ev.source
+        for name in ["H0", "h1", "H1", "x-last", "X-LAST", "missing", "_body", "Event-Name"]:
+            assert first.getHeader(name) == expected.getHeader(name), (count, name)
+        first.addHeader("Added", "1")       # lookups made; the change must keep them in step
+        expected.addHeader("Added", "1")
+        assert first.getHeader("added") == "1" and second.getHeader("added") is None
+        assert _walk(first) == _walk(expected) and first.serialize() == expected.serialize()
+        assert _walk(second) == _walk(_socket_data_general(block, "b"))
 
 
 def test_ordinary_replies_are_block_events():
