@@ -985,23 +985,23 @@ def socket_data_event(header_block, body, pairs=None):
         names = values = ()
         if pairs:
             names, values = zip(*pairs)
-        if "" in values or _RISKY.search(header_block):
-            ev = _Event(SOCKET_DATA)
-            ev.names.append("Event-Name")
-            ev.values.append("SOCKET_DATA")
-            for name, raw in pairs:
-                _received_header(ev, name, raw, False)
-            ev.body = body if body is None else cut_nul(body)
-            return ev
-        block = _Block(("Event-Name", *names), ("SOCKET_DATA", *values))
-        if len(header_block) <= 512:        # the cache stays small
-            if len(_ordinary_blocks) >= 256:
-                _ordinary_blocks.clear()
-            _ordinary_blocks[header_block] = block
-    ev = _new(_BlockEvent)
-    ev.etype = SOCKET_DATA
-    ev.subclass = ev.cursors = None
-    ev.source = block
+        if "" not in values and not _RISKY.search(header_block):
+            block = _Block(("Event-Name", *names), ("SOCKET_DATA", *values))
+            if len(header_block) <= 512:        # the cache stays small
+                if len(_ordinary_blocks) >= 256:
+                    _ordinary_blocks.clear()
+                _ordinary_blocks[header_block] = block
+    if block is not None:
+        ev = _new(_BlockEvent)
+        ev.etype = SOCKET_DATA
+        ev.subclass = ev.cursors = None
+        ev.source = block
+    else:
+        ev = _Event(SOCKET_DATA)
+        ev.names.append("Event-Name")
+        ev.values.append("SOCKET_DATA")
+        for name, raw in pairs:
+            _received_header(ev, name, raw, False)
     ev.body = body if body is None or "\0" not in body else cut_nul(body)
     return ev
 
