@@ -1705,11 +1705,7 @@ class ESLevent:
         the body unless it is None. ``pairs``, when given, is ``split_outer(header_block)``,
         already made by the framing layer. Logs nothing (see ``received_header_lines``)."""
         ev = socket_data_event(header_block, body, pairs)
-        obj = _new(cls)
-        obj._ev = ev if type(ev) is _BlockEvent else handed_out(ev)
-        obj._mine = 1
-        obj._ser = obj._cur = None
-        return obj
+        return cls._wrap(ev if type(ev) is _BlockEvent else handed_out(ev))
 
     @classmethod
     def _from_plain(cls, body_text):
