@@ -1704,8 +1704,7 @@ class ESLevent:
         to and including its blank line; it is cut at a NUL. ``body`` (cut at NUL) replaces
         the body unless it is None. ``pairs``, when given, is ``split_outer(header_block)``,
         already made by the framing layer. Logs nothing (see ``received_header_lines``)."""
-        ev = socket_data_event(header_block, body, pairs)
-        return cls._wrap(ev if type(ev) is _BlockEvent else handed_out(ev))
+        return cls._wrap(handed_out(socket_data_event(header_block, body, pairs)))
 
     @classmethod
     def _from_plain(cls, body_text):
