@@ -8,7 +8,6 @@ import os
 import platform
 import pty
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import threading
 import time
 
 import pytest
+from conftest import free_port
 
 from ESL import cli
 
@@ -322,14 +322,6 @@ def session_factory():
         s.close()
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 # -- -x -------------------------------------------------------------------------------------
 
 def test_execute_prints_status_body_and_exits_0(home):
@@ -370,14 +362,14 @@ def test_wrong_password_is_one_clear_line(home):
 
 
 def test_refused_port_is_one_clear_line(home):
-    port = _free_port()
+    port = free_port()
     res = run_cli(["-P", str(port), "-x", "status"], home)
     assert res.returncode == cli.EXIT_CONNECT
     assert res.stderr == "Error Connecting to 127.0.0.1:%d [Connection refused]\n" % port
 
 
 def test_refused_interactive_also_fails_without_prompt(home):
-    port = _free_port()
+    port = free_port()
     res = run_cli(["-P", str(port)], home, stdin="status\n")
     assert res.returncode == cli.EXIT_CONNECT
     assert "Connection refused" in res.stderr
@@ -407,7 +399,7 @@ def test_connection_dropped_during_execute(home):
 
 def test_retry_connects_once_the_switch_is_up(home):
     # The first attempt is refused; the switch comes up during the retry pause.
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "ESL", "-P", str(port), "-r", "-x", "status"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=_env(home))

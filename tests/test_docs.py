@@ -13,6 +13,7 @@ import textwrap
 import time
 
 import pytest
+from conftest import free_port
 
 import ESL
 from ESL.sim import Simulator
@@ -62,12 +63,6 @@ def _env():
     env = dict(os.environ)
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     return env
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_readme_has_an_inbound_and_an_outbound_example():
@@ -127,7 +122,7 @@ def _wait_listening(port, proc):
 def test_readme_outbound_example_handles_a_call_from_the_simulator(tmp_path):
     code = readme_blocks()[1]
     assert "9000" in code
-    port = _free_port()
+    port = free_port()
     path = tmp_path / "outbound.py"
     path.write_text(code.replace("9000", str(port)), encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-u", str(path)], cwd=str(tmp_path),

@@ -15,6 +15,7 @@ import shutil
 import socket
 
 import pytest
+from conftest import free_port
 
 from ESL.sim import Simulator
 from ESL.sim.replay import merge, replay
@@ -45,20 +46,12 @@ def _port_free(port):
         s.close()
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def _run(transcript, tmp_path):
     """Replay against a fresh simulator; returns the ReplayResult."""
     conf, port, rewrite = CONF, OUTBOUND_PORT, ()
     if not _port_free(OUTBOUND_PORT):
         # Someone else holds 8040: dial another port, and expect it where 8040 was recorded.
-        port = _free_port()
+        port = free_port()
         conf = str(tmp_path / "conf")
         shutil.copytree(CONF, conf)
         for path in glob.glob(os.path.join(conf, "dialplan", "*.xml")):
