@@ -185,6 +185,14 @@ class _Cursor:
         self.idx = idx
 
 
+def _find_in(index, name):
+    """The index (see :func:`_first_index`) of the first header called ``name``, or -1."""
+    i = index.get(name)
+    if i is None:
+        return index.get(name.lower() if name.isascii() else _lower(name), -1)
+    return i
+
+
 def _first_index(names, lnames):
     """``{name: index of its first header}`` for the lower-cased names ``lnames`` and for the
     names as spelled (each to the first index of its lower-cased form): a lookup with a name
@@ -265,12 +273,7 @@ class _Event(_SwigPyObject):
     def find(self, name):
         """Index of the first header named ``name`` (case-insensitive), or -1."""
         index = self.index
-        if index is None:
-            index = self._build_index()
-        i = index.get(name)
-        if i is None:
-            return index.get(name.lower() if name.isascii() else _lower(name), -1)
-        return i
+        return _find_in(self._build_index() if index is None else index, name)
 
     def _build_index(self):
         lnames = self.lnames
@@ -963,11 +966,7 @@ class _Block:
                 # scan costs less than building the index.
                 return lnames.index(lname) if lname in lnames else -1
             index = self.index = _first_index(self.names, lnames)   # lnames set first
-            return index.get(lname, -1)
-        i = index.get(name)
-        if i is None:
-            return index.get(name.lower() if name.isascii() else _lower(name), -1)
-        return i
+        return _find_in(index, name)
 
 
 _SCAN_HEADERS = 8
