@@ -8,6 +8,7 @@ import time
 from typing import Dict, Generator, List, Optional, Tuple
 
 from .channel import Channel, HANGUP_CAUSES
+from ..protocol.commands import atoi
 from ..protocol.server import ServerEvent
 from .core import LOG_LEVELS, VERSION_TEXT, show_json
 
@@ -34,6 +35,14 @@ def api_uptime(sw, arg):
     div = {"us": 1, "ms": 1000, "s": 1000000, "m": 60000000, "h": 3600000000,
            "d": 86400000000}.get(arg.strip() or "s", 1000000)
     return "%d" % (usec // div)
+
+
+def api_msleep(sw, arg):
+    """Answer ``+OK`` after ``arg`` milliseconds; the switch keeps running meanwhile."""
+    ms = atoi(arg)
+    if ms > 0:
+        yield ms / 1000.0
+    return "+OK"
 
 
 @_plain
@@ -472,5 +481,5 @@ API = {
     "reloadxml": api_reloadxml, "uuid_kill": api_uuid_kill, "uuid_getvar": api_uuid_getvar,
     "uuid_setvar": api_uuid_setvar, "uuid_answer": api_uuid_answer,
     "uuid_park": api_uuid_park, "uuid_bridge": api_uuid_bridge, "hupall": api_hupall,
-    "show": api_show, "originate": api_originate,
+    "show": api_show, "originate": api_originate, "msleep": api_msleep,
 }
