@@ -1,6 +1,6 @@
-"""`make bench`: our ESL against the reference C binding and greenswitch, side by side.
+"""`make bench`: our ESL against the reference C binding, greenswitch and genesis, side by side.
 
-Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch] [--tests ...]
+Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch,genesis] [--tests ...]
 [--quick] [--check] [--pin] [--ours DIR] [--json FILE]``
 
 One run starts bench/server.py (a separate process), then for each round and each test runs one
@@ -10,8 +10,9 @@ line is ``ratios vs reference: plain=… json=… api=… rss=… walk=… bgapi
 the exit status is 1 when a target is missed (never used by the test suite: timings are noisy).
 
 Libraries: ``ours`` (the repo root on PYTHONPATH), ``ref`` (the folder printed by
-``compat/build_reference.py``), ``greenswitch`` (``pip install greenswitch`` into a throwaway
-virtualenv under bench/.cache). A library that cannot be set up is reported and skipped.
+``compat/build_reference.py``), ``greenswitch`` and ``genesis`` (each ``pip install``-ed into a
+throwaway virtualenv of its own under bench/.cache, never a dependency of the package). A
+library that cannot be set up is reported and skipped.
 """
 import argparse
 import json
@@ -26,6 +27,8 @@ ROOT = os.path.dirname(HERE)
 CACHE = os.path.join(HERE, ".cache")
 GS_VENV = os.path.join(CACHE, "venv-greenswitch")
 GS_REQ = "greenswitch==0.0.19"
+GENESIS_VENV = os.path.join(CACHE, "venv-genesis")
+GENESIS_REQ = "genesis==2026.10.18"
 CLIENT_TIMEOUT = 180
 # The server polls for the next command this long before blocking, so a request/reply test
 # measures the client library rather than the server's wake-up latency.
@@ -38,8 +41,10 @@ QUICK = dict(stream=3000, walk=1000, calls=2000, burst=50, bursts=10,
              slow_rate=10000, consume=300)
 
 TESTS = ("plain", "json", "api", "bgapi", "walk", "slow")
-LIBS = ("ours", "ref", "greenswitch")
-LABEL = {"ours": "ours", "ref": "reference", "greenswitch": "greenswitch"}
+LIBS = ("ours", "ref", "greenswitch", "genesis")
+LABEL = {"ours": "ours", "ref": "reference", "greenswitch": "greenswitch", "genesis": "genesis"}
+# Third-party libraries: their benchmark client, run with their own virtualenv's python.
+OTHER_CLIENTS = {"greenswitch": "client_greenswitch.py", "genesis": "client_genesis.py"}
 
 # (ratio key, test, target, higher is better)
 TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True), ("api", "api", 1.2, True),
@@ -61,21 +66,30 @@ def setup_ref():
     return sys.executable, r.stdout.strip().splitlines()[-1]
 
 
-def setup_greenswitch():
-    py = os.path.join(GS_VENV, "bin", "python")
-    check = [py, "-c", "import greenswitch.esl"]
+def setup_venv(venv, requirement, module):
+    """Return (python, "") of a throwaway virtualenv holding ``requirement``, or a reason."""
+    py = os.path.join(venv, "bin", "python")
+    check = [py, "-c", "import " + module]
     if os.path.exists(py) and subprocess.run(check, stderr=subprocess.DEVNULL).returncode == 0:
         return py, ""
-    log("bench: creating %s with %s" % (os.path.relpath(GS_VENV, ROOT), GS_REQ))
+    log("bench: creating %s with %s" % (os.path.relpath(venv, ROOT), requirement))
     try:
-        subprocess.run([sys.executable, "-m", "venv", "--clear", GS_VENV], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check", GS_REQ],
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                        requirement], check=True, stdout=subprocess.DEVNULL)
     except (OSError, subprocess.CalledProcessError) as exc:
-        return "cannot install %s: %s" % (GS_REQ, exc)
+        return "cannot install %s: %s" % (requirement, exc)
     if subprocess.run(check).returncode != 0:
-        return "greenswitch does not import"
+        return "%s does not import" % module
     return py, ""
+
+
+def setup_greenswitch():
+    return setup_venv(GS_VENV, GS_REQ, "greenswitch.esl")
+
+
+def setup_genesis():
+    return setup_venv(GENESIS_VENV, GENESIS_REQ, "genesis")
 
 
 def setup_ours(root=ROOT):
@@ -133,8 +147,8 @@ def start_server(sizes, cpu=None):
 def run_client(lib, setup, test, ports, sizes, cpu=None):
     """Run one client process; return its result dict (with 'error' when it failed)."""
     python, path = setup
-    if lib == "greenswitch":
-        script, env = "client_greenswitch.py", client_env("")
+    if lib in OTHER_CLIENTS:
+        script, env = OTHER_CLIENTS[lib], client_env("")
     else:
         script, env = "client_esl.py", client_env(path)
     port, params = {
@@ -158,7 +172,7 @@ def run_client(lib, setup, test, ports, sizes, cpu=None):
     else:
         tail = (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[-1]
         return {"error": tail}
-    if lib != "greenswitch" and "module" in res:
+    if lib not in OTHER_CLIENTS and "module" in res:
         want = os.path.join(path, "ESL")
         if not res["module"].startswith(want):
             return {"error": "imported the wrong ESL: %s" % res["module"]}
@@ -316,7 +330,7 @@ def main(argv=None):
     notes, setups, skipped = [], {}, {}
     ours_root = os.path.abspath(a.ours)
     for lib, fn in (("ref", setup_ref), ("ours", lambda: setup_ours(ours_root)),
-                    ("greenswitch", setup_greenswitch)):
+                    ("greenswitch", setup_greenswitch), ("genesis", setup_genesis)):
         if lib not in libs:
             continue
         s = fn()
