@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ESL.sim import Config, ConfigError, Simulator
-from ESL.sim.channel import tone_duration
+from ESL.sim.applications import tone_duration
 from ESL.sim.pytest_plugin import esl_sim, esl_sim_factory  # noqa: F401 (fixtures)
 from ESL.sim.replay import split_frames
 

@@ -8,13 +8,22 @@ Usage::
 or from a shell: ``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat SECONDS]``.
 ``conf_dir`` is a FreeSWITCH XML configuration directory (``freeswitch.xml`` and what it
 includes); without it the simulator behaves like a stock install.
+
+Layers, each importing only those before it: :mod:`.config` and :mod:`.loop`; the switch model
+(:mod:`.core`, then :mod:`.channel`, :mod:`.applications`, :mod:`.originate`); the api
+:mod:`.commands`; the connections (:mod:`.subscriptions`, :mod:`.listener`, :mod:`.outbound`);
+and this module's :class:`Simulator`, which wires the upper layers into the switch.
 """
 import socket
 import threading
 from typing import List, Optional  # noqa: F401 (type comments)
 
+from .applications import APPLICATIONS
+from .commands import API
 from .config import Config, ConfigError
 from .core import Switch
+from .listener import Listener
+from .outbound import start_outbound
 
 __all__ = ["Simulator", "Config", "ConfigError"]
 
@@ -43,6 +52,12 @@ class Simulator:
         self.switch = Switch(self.config, heartbeat_interval, auth_timeout, check_ip_interval)
         self.switch.sim = self
         self.switch.conf_dir = conf_dir
+        # The layers above the switch model plug in here, so it never imports them.
+        self.switch.api_commands = dict(API)
+        self.switch.applications = dict(APPLICATIONS)
+        self.switch.connect_outbound = (
+            lambda chan, targets, async_mode, full, done:
+            start_outbound(self, chan, targets, async_mode, full, done))
         self._server = None   # type: Optional[socket.socket]
         self._thread = None   # type: Optional[threading.Thread]
         self._listeners = []  # type: List
@@ -119,7 +134,6 @@ class Simulator:
             self._listeners.append(listener)
 
     def _accept_loop(self) -> None:
-        from .listener import Listener
         assert self._server is not None
         while not self._stopped.is_set():
             try:

@@ -1,10 +1,9 @@
-"""Channels of the simulated switch: loopback call legs, their state machine and applications.
+"""Channels of the simulated switch: call legs, their state machine and message queue.
 
 The event sequences and header layouts follow what a real FreeSWITCH sends for loopback calls
 (the shared transcripts): each state change, answer, application start/end and hangup fires the
 same event types in the same order, with the same channel/caller/variable blocks.
 """
-import re
 import time
 from collections import deque
 from typing import Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
@@ -12,7 +11,7 @@ from typing import Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
 from ..protocol.server import ServerEvent
 from .core import new_uuid
 
-__all__ = ["Channel", "APPLICATIONS", "tone_duration", "HANGUP_CAUSES"]
+__all__ = ["Channel", "HANGUP_CAUSES", "FRAME"]
 
 STATES = ["CS_NEW", "CS_INIT", "CS_ROUTING", "CS_SOFT_EXECUTE", "CS_EXECUTE",
           "CS_EXCHANGE_MEDIA", "CS_PARK", "CS_CONSUME_MEDIA", "CS_HIBERNATE", "CS_RESET",
@@ -283,7 +282,7 @@ class Channel:
         Returns the elapsed time in seconds.
         """
         app = app.strip()
-        func = APPLICATIONS.get(app.lower())
+        func = self.sw.applications.get(app.lower())
         data = self.sw.expand(data, self) if data else ""
         app_uuid = app_uuid or new_uuid()
         post = [("Application", app)]
@@ -440,185 +439,21 @@ class Channel:
                 sv(prefix + name if name == "duration" else name + unit, str(value))
         sv("is_loopback", "1" if self.name.startswith("loopback/") else None)
 
-
-def tone_duration(spec: str) -> float:
-    """Seconds a ``tone_stream://`` spec plays: loops × the sum of its on/off times."""
-    loops = 1
-    total_ms = 0
-    for part in spec.split(";"):
-        part = part.strip()
-        m = re.match(r"^[lL]=(-?\d+)$", part)
-        if m:
-            loops = int(m.group(1))
-            continue
-        for tone in re.findall(r"%\(([^)]*)\)", part):
-            nums = [x.strip() for x in tone.split(",")]
-            try:
-                total_ms += int(nums[0]) + (int(nums[1]) if len(nums) > 1 else 0)
-            except ValueError:
-                pass
-    if loops < 0:
-        loops = 1   # Difference: an endless tone plays once; a test must end.
-    return loops * total_ms / 1000.0
-
-
-def _sleep_interruptible(chan: Channel, seconds: float) -> Generator:
-    """Sleep, but give up early when the channel hangs up. Returns seconds slept."""
-    end = time.monotonic() + seconds
-    while not chan.hungup:
-        left = end - time.monotonic()
-        if left <= 0:
-            break
-        chan.wake = chan.loop.signal()
-        chan.loop.spawn(_set_after(left, chan.wake), "timer")
-        yield chan.wake
-        if chan.hungup:
-            break
-    return max(0.0, seconds - max(0.0, end - time.monotonic()))
+    def sleep(self, seconds: float) -> Generator:
+        """Sleep, but give up early when the channel hangs up. Returns seconds slept."""
+        end = time.monotonic() + seconds
+        while not self.hungup:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            self.wake = self.loop.signal()
+            self.loop.spawn(_set_after(left, self.wake), "timer")
+            yield self.wake
+            if self.hungup:
+                break
+        return max(0.0, seconds - max(0.0, end - time.monotonic()))
 
 
 def _set_after(seconds: float, sig) -> Generator:
     yield seconds
     sig.set()
-
-
-# -- applications (generators taking (channel, data)) ----------------------------------------
-
-def app_answer(chan: Channel, data: str) -> Generator:
-    chan.answer()
-    chan.setvar("endpoint_disposition", "ANSWER")
-    return
-    yield  # pragma: no cover
-
-
-def app_pre_answer(chan: Channel, data: str) -> Generator:
-    return
-    yield  # pragma: no cover
-
-
-def app_park(chan: Channel, data: str) -> Generator:
-    """Park: wait for messages (sendmsg) or hangup; CHANNEL_PARK / CHANNEL_UNPARK around it."""
-    yield from park_loop(chan)
-
-
-def park_loop(chan: Channel) -> Generator:
-    chan.parked = True
-    chan.fire("PARK")
-    while not chan.hungup and chan.parked:
-        yield from chan.process_messages()
-        if chan.hungup or not chan.parked:
-            break
-        yield from chan.wait_wake()
-    if chan.hungup:
-        yield FRAME   # the park loop notices a hangup on its next frame
-    chan.parked = False
-    chan.fire("UNPARK")
-
-
-def app_hangup(chan: Channel, data: str) -> Generator:
-    chan.hangup((data or "NORMAL_CLEARING").strip() or "NORMAL_CLEARING")
-    return
-    yield  # pragma: no cover
-
-
-def app_sleep(chan: Channel, data: str) -> Generator:
-    try:
-        ms = int(data.strip() or "0")
-    except ValueError:
-        ms = 0
-    yield from _sleep_interruptible(chan, ms / 1000.0)
-
-
-def app_set(chan: Channel, data: str) -> Generator:
-    name, _, value = data.partition("=")
-    if name:
-        chan.setvar(name.strip(), value)
-    return
-    yield  # pragma: no cover
-
-
-def app_unset(chan: Channel, data: str) -> Generator:
-    chan.setvar(data.strip(), None)
-    return
-    yield  # pragma: no cover
-
-
-def app_playback(chan: Channel, data: str) -> Generator:
-    spec = data.strip()
-    if spec.startswith("tone_stream://"):
-        seconds = tone_duration(spec[len("tone_stream://"):])
-    elif spec.startswith("silence_stream://"):
-        try:
-            seconds = int(spec[len("silence_stream://"):].split(",")[0]) / 1000.0
-        except ValueError:
-            seconds = 0.0
-    else:
-        chan.setvar("current_application_response", "FILE NOT FOUND")
-        return
-    played = yield from _sleep_interruptible(chan, seconds)
-    ms = int(round(min(played, seconds) * 1000))
-    samples = ms * 8
-    chan.setvar("playback_last_offset_pos", str(samples))
-    chan.setvar("playback_seconds", str(ms // 1000))
-    chan.setvar("playback_ms", str(ms))
-    chan.setvar("playback_samples", str(samples))
-    chan.setvar("current_application_response",
-                "FILE PLAYED" if played >= seconds - 0.001 else "PLAYBACK ERROR")
-
-
-def app_socket(chan: Channel, data: str) -> Generator:
-    """Outbound event socket: connect to host:port, then let the client drive the call."""
-    from .listener import start_outbound
-    parts = data.split()
-    targets = parts[0].split("|") if parts else []
-    is_async = "async" in parts[1:]
-    full = "full" in parts[1:]
-    done = chan.loop.signal()
-    start_outbound(chan, targets, is_async, full, done)
-    listener = yield done
-    if listener is None:
-        chan.hangup("DESTINATION_OUT_OF_ORDER")
-        return
-    if is_async:
-        yield from park_loop(chan)
-    else:
-        while not chan.hungup and not listener.finished:
-            yield from chan.process_messages()
-            if chan.hungup or listener.finished:
-                break
-            yield from chan.wait_wake()
-        if not chan.released_sig.is_set:
-            yield chan.released_sig   # the application returns when the socket is done
-
-
-def app_echo(chan: Channel, data: str) -> Generator:
-    """Echo media back until hangup (no media here: just stay, serving messages)."""
-    while not chan.hungup:
-        yield from chan.process_messages()
-        if chan.hungup:
-            break
-        yield from chan.wait_wake()
-
-
-def app_log(chan: Channel, data: str) -> Generator:
-    from .core import LOG_LEVELS
-    level, _, text = data.strip().partition(" ")
-    if level.lower() not in LOG_LEVELS:
-        level, text = "DEBUG", data.strip()
-    chan.sw.log(LOG_LEVELS[level.lower()], text, "mod_dptools.c", "log_function", 1746,
-                chan.uuid)
-    return
-    yield  # pragma: no cover
-
-
-def app_noop(chan: Channel, data: str) -> Generator:
-    return
-    yield  # pragma: no cover
-
-
-APPLICATIONS = {
-    "answer": app_answer, "pre_answer": app_pre_answer, "park": app_park,
-    "hangup": app_hangup, "sleep": app_sleep, "set": app_set, "export": app_set,
-    "unset": app_unset, "playback": app_playback, "socket": app_socket, "echo": app_echo,
-    "log": app_log, "info": app_noop, "ring_ready": app_noop,
-}

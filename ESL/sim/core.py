@@ -1,4 +1,10 @@
-"""The simulated switch: event bus, global counters, timers, api commands and channels."""
+"""The simulated switch: event bus, log, global counters, timers and the table of live channels.
+
+The bottom of the simulator's layers (config → switch → channels → applications → commands →
+listener → Simulator): it imports only :mod:`.config` and :mod:`.loop`. What the higher layers
+provide (the api commands, the dialplan applications, the outbound-socket connector) they hand
+to the switch at start-up (see :class:`Switch`), so nothing here imports them.
+"""
 import itertools
 import json
 import os
@@ -8,7 +14,7 @@ import threading
 import time
 import uuid as uuidlib
 from email.utils import formatdate
-from typing import Dict, Generator, List, Optional
+from typing import Callable, Dict, Generator, List, Optional
 
 from ..protocol.server import ServerEvent
 from .config import Config
@@ -46,9 +52,21 @@ def uptime_text(usec: int) -> str:
                       _plural(ms, "millisecond"), _plural(us, "microsecond")])
 
 
+def _no_outbound(chan, targets, async_mode, full, done) -> None:
+    """The outbound connector of a switch that no listener layer serves: no target answers."""
+    done.set(None)
+
+
 class Switch:
     """One running simulated FreeSWITCH. Thread-safe entry points: :meth:`fire`,
-    :meth:`api_sync`, :meth:`log`, listener registration."""
+    :meth:`api_sync`, :meth:`log`, listener registration.
+
+    Installed by the layers above (the :class:`~ESL.sim.Simulator` wires them):
+    ``api_commands`` (name -> generator ``f(switch, arg)``), ``applications``
+    (name -> generator ``f(channel, data)``) and ``connect_outbound(channel, targets,
+    async_mode, full, done)``, which starts an outbound event socket and sets the loop Signal
+    ``done`` to its listener (or None).
+    """
 
     def __init__(self, config: Config, heartbeat_interval: Optional[float] = None,
                  auth_timeout: float = 25.0, check_ip_interval: float = 60.0) -> None:
@@ -69,6 +87,9 @@ class Switch:
         self.session_peak = 0
         self.global_vars = dict(config.vars)
         self._task_ids = itertools.count(1)
+        self.api_commands = {}   # type: Dict[str, Callable[..., Generator]]
+        self.applications = {}   # type: Dict[str, Callable[..., Generator]]
+        self.connect_outbound = _no_outbound   # type: Callable[..., None]
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -227,8 +248,7 @@ class Switch:
         """
         cmd = cmd.strip()
         arg = (arg or "").strip()
-        from . import commands
-        func = commands.API.get(cmd.lower()) if cmd else None
+        func = self.api_commands.get(cmd.lower()) if cmd else None
         if func is None:
             out = "-ERR %s Command not found!\n" % cmd
         else:

@@ -1,0 +1,44 @@
+"""The outbound event socket: the ``socket`` application's connection to a client's server.
+
+:func:`start_outbound` is what the :class:`~ESL.sim.Simulator` installs as the switch's
+``connect_outbound`` hook, so the applications below need not import the listener layer.
+"""
+import socket
+import threading
+from typing import List
+
+from .listener import Listener
+
+__all__ = ["start_outbound"]
+
+
+def start_outbound(sim, chan, targets: List[str], async_mode: bool, full: bool, done) -> None:
+    """Connect the ``socket`` application to the first reachable ``host:port``.
+
+    Runs the connect on a helper thread; ``done`` (a loop Signal) receives the new
+    :class:`Listener`, or None if no target answered.
+    """
+    def work():
+        listener = None
+        for target in targets:
+            host, _, port = target.rpartition(":")
+            try:
+                sock = socket.create_connection((host or "127.0.0.1", int(port)), timeout=5)
+            except (OSError, ValueError):
+                continue
+            sock.settimeout(None)
+            listener = Listener(sim, sock, sock.getpeername(), channel=chan,
+                                async_mode=async_mode, full=full)
+
+            def attach(lst=listener, h=host):
+                chan.listener = lst
+                chan.released_sig = chan.loop.signal()
+                chan.setvar("socket_host", h)
+                lst.my_uuid = chan.uuid
+                lst.start()
+                done.set(lst)
+            chan.loop.post(attach)
+            sim._track(listener)
+            return
+        chan.loop.post(lambda: done.set(None))
+    threading.Thread(target=work, daemon=True, name="esl-sim-outbound").start()
