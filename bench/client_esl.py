@@ -3,16 +3,19 @@
 Usage: ``python3 bench/client_esl.py TEST PORT PARAMS_JSON``; PYTHONPATH decides which ``ESL``
 is imported (run.py checks ``module`` in the result). Prints one ``RESULT {json}`` line.
 
-Tests: plain, json (stream throughput), api (sequential round trips), bgapi (bursts of bgapi
-plus their BACKGROUND_JOB events), slow (a consumer 10x slower than the stream: RSS growth),
-walk (every header of every event through firstHeader/nextHeader + getHeader).
+Tests (what run.py calls a client's action): stream (throughput; params ``format`` plain, json
+or xml and ``kind``, see clientlib.SeqCheck), api (sequential round trips), bgapi (bursts of
+bgapi plus their BACKGROUND_JOB events), slow (a consumer 10x slower than the stream: RSS
+growth), walk (every header of every event through firstHeader/nextHeader + getHeader).
 """
 import time
 
 import clientlib
-from clientlib import API_STATUS_BODY, END_SUBCLASS, EVENT_NAME, SeqCheck, emit, seq_of
+from clientlib import API_STATUS_BODY, END_SUBCLASS, EVENT_NAME, SeqCheck, emit, xml_field
 
 import ESL
+
+END_SUBCLASS_URL = END_SUBCLASS.replace(":", "%3A")   # as an XML event carries it
 
 
 def connect(port):
@@ -22,9 +25,9 @@ def connect(port):
     return con
 
 
-def stream(con, fmt, total):
+def stream(con, fmt, total, kind):
     """Receive one stream, reading Event-Name and Unique-ID of every event."""
-    chk = SeqCheck(total)
+    chk = SeqCheck(total, kind)
     t0 = time.perf_counter()  # before subscribing: a library may read ahead
     con.events(fmt, "ALL")
     recv = con.recvEvent
@@ -32,9 +35,32 @@ def stream(con, fmt, total):
     while True:
         e = recv()
         name = e.getHeader("Event-Name")
-        if name == EVENT_NAME:
-            check(name, e.getHeader("Unique-ID"))
+        uid = e.getHeader("Unique-ID")
+        if uid is not None:
+            check(name, uid)
         elif name == "CUSTOM" and e.getHeader("Event-Subclass") == END_SUBCLASS:
+            break
+        elif not con.connected():
+            break
+        else:
+            chk.misframed += 1
+    seconds = (chk.t_last or t0) - t0
+    return dict(count=chk.good, seconds=seconds, misframed=chk.misframed, lost=chk.lost)
+
+
+def stream_xml(con, total, kind):
+    """Receive one stream of XML events (handed over unparsed: the client reads the body)."""
+    chk = SeqCheck(total, kind)
+    t0 = time.perf_counter()
+    con.events("xml", "ALL")
+    recv = con.recvEvent
+    check = chk.check
+    while True:
+        body = recv().getBody() or ""
+        uid = xml_field(body, "Unique-ID")
+        if uid is not None:
+            check(xml_field(body, "Event-Name"), uid)
+        elif xml_field(body, "Event-Subclass") == END_SUBCLASS_URL:
             break
         elif not con.connected():
             break
@@ -124,8 +150,10 @@ def slow(con, consume, delay):
 def main():
     test, port, p = clientlib.args()
     con = connect(port)
-    if test in ("plain", "json"):
-        r = stream(con, test, p["events"])
+    if test == "stream" and p["format"] == "xml":
+        r = stream_xml(con, p["events"], p["kind"])
+    elif test == "stream":
+        r = stream(con, p["format"], p["events"], p["kind"])
     elif test == "walk":
         r = walk(con, p["events"])
     elif test == "api":

@@ -19,7 +19,7 @@ import time
 from genesis import Inbound
 
 import clientlib
-from clientlib import API_STATUS_BODY, END_SUBCLASS, EVENT_NAME, SeqCheck, emit
+from clientlib import API_STATUS_BODY, END_SUBCLASS, SeqCheck, emit
 
 TIMEOUT = 120  # a stuck run fails instead of hanging the whole benchmark
 
@@ -29,15 +29,16 @@ def first(value):
     return value[0] if isinstance(value, list) else value
 
 
-async def stream(con, total, walk=False):
-    chk = SeqCheck(total)
+async def stream(con, total, walk=False, kind="loopback"):
+    chk = SeqCheck(total, kind)
     done = asyncio.Event()
     state = {"headers": 0}
 
     async def on_event(event):
         name = first(event.get("Event-Name"))
-        if name == EVENT_NAME:
-            chk.check(name, first(event.get("Unique-ID")))
+        uid = first(event.get("Unique-ID"))
+        if uid is not None:
+            chk.check(name, uid)
             if walk:
                 n = 0
                 for k in event:
@@ -124,8 +125,8 @@ async def slow(con, consume, delay):
 
 async def run(test, port, p):
     async with Inbound("127.0.0.1", port, "ClueCon") as con:
-        if test == "plain":
-            return await stream(con, p["events"])
+        if test == "stream":
+            return await stream(con, p["events"], kind=p["kind"])
         if test == "walk":
             return await stream(con, p["events"], walk=True)
         if test == "api":
@@ -139,8 +140,8 @@ async def run(test, port, p):
 
 def main():
     test, port, p = clientlib.args()
-    if test == "json":
-        emit(na="no JSON events: genesis leaves a JSON body as one unparsed string")
+    if p.get("format", "plain") != "plain":
+        emit(na="no %s events: genesis leaves such a body as one unparsed string" % p["format"])
         return
     r = asyncio.run(run(test, port, p))
     import genesis

@@ -3,7 +3,8 @@ import json
 import sys
 import time
 
-from events import API_STATUS_BODY, END_SUBCLASS, EVENT_NAME, seq_of  # noqa: F401  (re-exported)
+from events import (API_STATUS_BODY, END_SUBCLASS, EVENT_NAME, SIP_PERIOD,  # noqa: F401
+                    seq_of, sip_event_name, xml_field)                      # (re-exported)
 
 
 def proc_status_kb(field):
@@ -21,17 +22,21 @@ def proc_status_kb(field):
 class SeqCheck:
     """Counts good, misframed and lost events of one stream by their sequence numbers.
 
-    An event is good when its name is ours and its Unique-ID carries the next sequence number (a
-    gap counts the skipped ones as lost). Anything else that is not the end marker is misframed:
-    a wrong or missing name or Unique-ID, a duplicate, a step backwards.
+    An event is good when its name is the one its sequence number has and its Unique-ID carries
+    the next sequence number (a gap counts the skipped ones as lost). Anything else that is not
+    the end marker is misframed: a wrong or missing name or Unique-ID, a duplicate, a step
+    backwards. ``kind`` is the stream's: ``"loopback"`` (numbers 1..N, one name) or ``"sip"``
+    (numbers 1..SIP_PERIOD over and over, each with its own name).
     """
 
-    def __init__(self, expected_total):
+    def __init__(self, expected_total, kind="loopback"):
         self.total = expected_total
         self.good = 0
         self.misframed = 0
         self.next = 1
         self.t_last = None
+        if kind == "sip":
+            self.check = self._check_cycle
 
     def check(self, name, unique_id):
         if name == EVENT_NAME:
@@ -41,6 +46,17 @@ class SeqCheck:
                 self.next = seq + 1
                 self.t_last = time.perf_counter()
                 return
+        self.misframed += 1
+
+    def _check_cycle(self, name, unique_id):
+        seq = seq_of(unique_id)
+        # A step forward of less than half a cycle is taken as events lost in between.
+        if seq is not None and 1 <= seq <= SIP_PERIOD and name == sip_event_name(seq) \
+                and (seq - self.next) % SIP_PERIOD < SIP_PERIOD // 2:
+            self.good += 1
+            self.next = seq % SIP_PERIOD + 1
+            self.t_last = time.perf_counter()
+            return
         self.misframed += 1
 
     @property

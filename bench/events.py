@@ -212,7 +212,41 @@ def end_event(fmt):
              "Event-Subclass: bench%3A%3Aend", "Event-Sequence: 0"]
     if fmt == "plain":
         return event_frame("\n".join(lines) + "\n\n", "plain")
+    if fmt == "xml":
+        return event_frame("<event>\n  <headers>\n%s  </headers>\n</event>\n" % "".join(
+            "    <%s>%s</%s>\n" % (k, v, k) for k, v in _pairs(lines)), "xml")
     return event_frame(json_body(_pairs(lines)), "json")
+
+
+# -- SIP-call streams (rendered by sipcalls.py; what a client needs to check them is here, so
+# that a client process never imports the repo's ESL package through sipcalls) ---------------
+
+SIP_PERIOD = 1000   # a SIP stream repeats events 1..SIP_PERIOD
+# One call's events in order: (Event-Name, extra variables, with SDP values). The CUSTOM one
+# carries a body.
+SIP_LIFE = (
+    ("CHANNEL_CREATE", 40, False), ("CHANNEL_ORIGINATE", 50, False),
+    ("CHANNEL_PROGRESS_MEDIA", 35, True), ("CHANNEL_ANSWER", 50, True),
+    ("CHANNEL_EXECUTE", 65, True), ("CUSTOM", 45, True), ("CHANNEL_BRIDGE", 80, True),
+    ("CALL_UPDATE", 90, True), ("CHANNEL_HANGUP", 105, True),
+    ("CHANNEL_HANGUP_COMPLETE", 128, True),
+)
+
+
+def sip_event_name(seq):
+    """The Event-Name of SIP event ``seq`` (1..SIP_PERIOD)."""
+    return SIP_LIFE[(seq - 1) % len(SIP_LIFE)][0]
+
+
+def xml_field(body, name):
+    """The text of element ``<name>`` in an XML event body, found as a client would, or None."""
+    start = "<%s>" % name
+    i = body.find(start)
+    if i < 0:
+        return None
+    i += len(start)
+    j = body.find("</", i)
+    return None if j < 0 else body[i:j]
 
 
 def job_uuid(n):

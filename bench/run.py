@@ -6,13 +6,14 @@ Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch,genesis]
 One run starts bench/server.py (a separate process), then for each round and each test runs one
 client process per library, rotating the order of the libraries every round, and prints medians,
 min–max, ratios against the reference and the misframed/lost counts of every library. The last
-line is ``ratios vs reference: plain=… json=… api=… rss=… walk=… bgapi=…``. With ``--check``
-the exit status is 1 when a target is missed (never used by the test suite: timings are noisy).
+line is ``ratios vs reference: plain=… json=… sip_plain=… …``. With ``--check`` the exit
+status is 1 when a target is missed (never used by the test suite: timings are noisy).
 
-Libraries: ``ours`` (the repo root on PYTHONPATH), ``ref`` (the folder printed by
-``compat/build_reference.py``), ``greenswitch`` and ``genesis`` (each ``pip install``-ed into a
-throwaway virtualenv of its own under bench/.cache, never a dependency of the package). A
-library that cannot be set up is reported and skipped.
+Libraries (:data:`LIBRARIES`): ``ours`` (the repo root on PYTHONPATH), ``ref`` (the folder
+printed by ``compat/build_reference.py``), ``greenswitch`` and ``genesis`` (each ``pip
+install``-ed into a throwaway virtualenv of its own under bench/.cache, never a dependency of
+the package). A library that cannot be set up is reported and skipped. Tests: :data:`TESTS`; targets: :data:`TARGETS`. To add a client, add a row to
+LIBRARIES (its setup function and client script); to add a test, a row to TESTS.
 """
 import argparse
 import json
@@ -35,20 +36,58 @@ CLIENT_TIMEOUT = 180
 SPIN = 0.001
 
 # Sizes: each measurement takes ~1-3 s with the reference on a 2-core machine.
-FULL = dict(stream=30000, walk=10000, calls=20000, burst=100, bursts=100,
+FULL = dict(stream=30000, sip_stream=10000, walk=10000, calls=20000, burst=100, bursts=100,
             slow_rate=10000, consume=2000)
-QUICK = dict(stream=3000, walk=1000, calls=2000, burst=50, bursts=10,
+QUICK = dict(stream=3000, sip_stream=1000, walk=1000, calls=2000, burst=50, bursts=10,
              slow_rate=10000, consume=300)
 
-TESTS = ("plain", "json", "api", "bgapi", "walk", "slow")
-LIBS = ("ours", "ref", "greenswitch", "genesis")
-LABEL = {"ours": "ours", "ref": "reference", "greenswitch": "greenswitch", "genesis": "genesis"}
-# Third-party libraries: their benchmark client, run with their own virtualenv's python.
-OTHER_CLIENTS = {"greenswitch": "client_greenswitch.py", "genesis": "client_genesis.py"}
 
-# (ratio key, test, target, higher is better)
-TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True), ("api", "api", 1.2, True),
-           ("rss", "rss", 1.0, False), ("walk", "walk", 1.0, True), ("bgapi", "bgapi", None, True))
+class Test:
+    """One measurement: the server profile it uses, the client's action and its parameters
+    (a function of the sizes), and how the report shows it."""
+
+    def __init__(self, profile, action, params, title, unit):
+        self.profile, self.action, self.params = profile, action, params
+        self.title, self.unit = title, unit
+
+
+def _stream(fmt, kind, size):
+    return lambda s: {"events": s[size], "format": fmt, "kind": kind}
+
+
+# In report order. Stream tests count events lost or misframed; their rate is good events/s.
+TESTS = {
+    "plain": Test("stream", "stream", _stream("plain", "loopback", "stream"),
+                  "(a) plain events, loopback", "events/s"),
+    "json": Test("stream", "stream", _stream("json", "loopback", "stream"),
+                 "(b) JSON events, loopback", "events/s"),
+    "sip_plain": Test("sip", "stream", _stream("plain", "sip", "sip_stream"),
+                      "(a2) plain events, SIP calls", "events/s"),
+    "sip_json": Test("sip", "stream", _stream("json", "sip", "sip_stream"),
+                     "(b2) JSON events, SIP calls", "events/s"),
+    "xml": Test("sip", "stream", _stream("xml", "sip", "sip_stream"),
+                "(b3) XML events, SIP calls", "events/s"),
+    "api": Test("stream", "api", lambda s: {"calls": s["calls"]},
+                "(c) api(), reply in 1 send", "calls/s"),
+    "api_split": Test("split", "api", lambda s: {"calls": s["calls"]},
+                      "(c2) api(), reply in 2 sends", "calls/s"),
+    "bgapi": Test("stream", "bgapi", lambda s: {"burst": s["burst"], "bursts": s["bursts"]},
+                  "(d) bgapi+BACKGROUND_JOB", "jobs/s"),
+    "slow": Test("slow", "slow",
+                 lambda s: {"consume": s["consume"], "delay": 10.0 / s["slow_rate"]},
+                 "(f) slow consumer RSS", "MB growth"),
+    "walk": Test("walk", "walk", lambda s: {"events": s["walk"]},
+                 "(g) full header walk", "events/s"),
+}
+STREAMS = [name for name, t in TESTS.items() if t.action == "stream"]
+RSS = ("rss", "plain", "(e) peak RSS (plain run)", "MB peak")   # derived from the plain runs
+
+# (ratio key, test, target or None, higher is better), in the order of the summary line.
+TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True),
+           ("sip_plain", "sip_plain", 2.0, True), ("sip_json", "sip_json", 2.0, True),
+           ("xml", "xml", None, True), ("api", "api", 1.3, True),
+           ("api_split", "api_split", 1.3, True), ("bgapi", "bgapi", 1.2, True),
+           ("rss", "rss", 1.0, False), ("walk", "walk", 1.0, True))
 
 
 def log(msg):
@@ -101,6 +140,23 @@ def setup_ours(root=ROOT):
     return sys.executable, root
 
 
+class Library:
+    """A library under test: its label, ``setup()`` -> (python, PYTHONPATH) or a reason
+    string, and the client script that drives it."""
+
+    def __init__(self, label, setup, script):
+        self.label, self.setup, self.script = label, setup, script
+
+
+LIBRARIES = {
+    "ours": Library("ours", lambda: setup_ours(OURS_ROOT[0]), "client_esl.py"),
+    "ref": Library("reference", setup_ref, "client_esl.py"),
+    "greenswitch": Library("greenswitch", setup_greenswitch, "client_greenswitch.py"),
+    "genesis": Library("genesis", setup_genesis, "client_genesis.py"),
+}
+OURS_ROOT = [ROOT]      # --ours changes it
+
+
 def client_env(pythonpath):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env["PYTHONPATH"] = pythonpath
@@ -127,8 +183,12 @@ def pin_plan(enabled):
 
 
 def start_server(sizes, cpu=None):
+    """Start bench/server.py; return (process, {profile: port}, {"profile/format": bytes})."""
     spec = {
         "stream": {"events": sizes["stream"], "formats": ["plain", "json"]},
+        "sip": {"events": sizes["sip_stream"], "formats": ["plain", "json", "xml"],
+                "kind": "sip"},
+        "split": {"events": 0, "formats": [], "api_split": True},
         "walk": {"events": sizes["walk"], "formats": ["plain"]},
         # Enough paced events that the stream outlasts the slow consumer.
         "slow": {"events": sizes["consume"] * 15, "rate": sizes["slow_rate"], "formats": ["plain"]},
@@ -138,28 +198,21 @@ def start_server(sizes, cpu=None):
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env,
                             preexec_fn=_pin(cpu))
     line = proc.stdout.readline()
-    if not line.startswith("PORTS "):
+    sizes_line = proc.stdout.readline()
+    if not line.startswith("PORTS ") or not sizes_line.startswith("BYTES "):
         proc.kill()
         raise SystemExit("bench: the server did not start")
-    return proc, json.loads(line[6:])
+    return proc, json.loads(line[6:]), json.loads(sizes_line[6:])
 
 
 def run_client(lib, setup, test, ports, sizes, cpu=None):
     """Run one client process; return its result dict (with 'error' when it failed)."""
     python, path = setup
-    if lib in OTHER_CLIENTS:
-        script, env = OTHER_CLIENTS[lib], client_env("")
-    else:
-        script, env = "client_esl.py", client_env(path)
-    port, params = {
-        "plain": (ports["stream"], {"events": sizes["stream"]}),
-        "json": (ports["stream"], {"events": sizes["stream"]}),
-        "walk": (ports["walk"], {"events": sizes["walk"]}),
-        "api": (ports["stream"], {"calls": sizes["calls"]}),
-        "bgapi": (ports["stream"], {"burst": sizes["burst"], "bursts": sizes["bursts"]}),
-        "slow": (ports["slow"], {"consume": sizes["consume"], "delay": 10.0 / sizes["slow_rate"]}),
-    }[test]
-    cmd = [python, os.path.join(HERE, script), test, str(port), json.dumps(params)]
+    spec = TESTS[test]
+    env = client_env(path)
+    params = spec.params(sizes)
+    cmd = [python, os.path.join(HERE, LIBRARIES[lib].script), spec.action,
+           str(ports[spec.profile]), json.dumps(params)]
     try:
         r = subprocess.run(cmd, env=env, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            text=True, timeout=CLIENT_TIMEOUT, preexec_fn=_pin(cpu))
@@ -172,7 +225,7 @@ def run_client(lib, setup, test, ports, sizes, cpu=None):
     else:
         tail = (r.stderr.strip().splitlines() or ["exit %d" % r.returncode])[-1]
         return {"error": tail}
-    if lib not in OTHER_CLIENTS and "module" in res:
+    if path and "module" in res:
         want = os.path.join(path, "ESL")
         if not res["module"].startswith(want):
             return {"error": "imported the wrong ESL: %s" % res["module"]}
@@ -188,11 +241,10 @@ def value(test, res):
 
 # ----------------------------------------------------------------------------- report
 
-UNIT = {"plain": "events/s", "json": "events/s", "walk": "events/s", "api": "calls/s",
-        "bgapi": "jobs/s", "slow": "MB growth", "rss": "MB peak"}
-TITLE = {"plain": "(a) plain events", "json": "(b) JSON events", "api": "(c) api()",
-         "bgapi": "(d) bgapi+BACKGROUND_JOB", "rss": "(e) peak RSS (plain run)",
-         "slow": "(f) slow consumer RSS", "walk": "(g) full header walk"}
+def title_unit(test):
+    if test == "rss":
+        return RSS[2], RSS[3]
+    return TESTS[test].title, TESTS[test].unit
 
 
 def fmt_num(x, test):
@@ -201,13 +253,16 @@ def fmt_num(x, test):
     return "{:,.0f}".format(x)
 
 
-def summarize(results, libs, tests):
-    """Return {test: {lib: {median, min, max, misframed, lost, runs, errors, na}}}."""
+def summarize(results, libs, tests, frame_bytes=None):
+    """Return {test: {lib: {median, min, max, misframed, lost, runs, errors, na, ...}}}; a
+    stream test also has ``mb_s`` (the median rate times the mean frame size)."""
     out = {}
-    order = ("plain", "json", "api", "bgapi", "rss", "slow", "walk")
-    wanted = set(tests) | ({"rss"} if "plain" in tests else set())
-    for test in [t for t in order if t in wanted]:
-        src = "plain" if test == "rss" else test
+    order = [t for t in TESTS if t in tests]
+    if "plain" in order:
+        order.insert(order.index("slow") if "slow" in order else len(order), "rss")
+    frame_bytes = frame_bytes or {}
+    for test in order:
+        src = RSS[1] if test == "rss" else test
         out[test] = {}
         for lib in libs:
             runs = results.get((src, lib), [])
@@ -222,6 +277,12 @@ def summarize(results, libs, tests):
                          hwm=statistics.median(r["vmhwm_kb"] / 1024.0 for r in good))
                 if "headers_per_event" in good[0]:
                     s["headers_per_event"] = good[0]["headers_per_event"]
+                if test in STREAMS:
+                    spec = TESTS[test]
+                    size = frame_bytes.get("%s/%s" % (spec.profile, spec.params(FULL)["format"]))
+                    if size:
+                        s["kb_event"] = size / 1024.0
+                        s["mb_s"] = s["median"] * size / 1e6
             out[test][lib] = s
     return out
 
@@ -236,30 +297,33 @@ def ratio(summary, test, lib="ours"):
 
 def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
     w = sys.stdout.write
+    label = {lib: LIBRARIES[lib].label for lib in libs}
     w("\n%-38s %-12s %10s %19s %7s %9s %8s %9s\n" % (
         "test", "library", "median", "min-max", "vs ref", "misframed", "lost", "peak RSS"))
     w("-" * 118 + "\n")
     for test, row in summary.items():
-        title = "%s, %s" % (TITLE[test], UNIT[test])
+        title = "%s, %s" % title_unit(test)
         for lib in libs:
             s = row[lib]
             if s["runs"] == 0:
                 why = s["na"] and "n/a: " + s["na"] or (s["errors"] and "failed: " + s["errors"][0]) \
                     or skipped.get(lib, "not run")
-                w("%-38s %-12s %s\n" % (title, LABEL[lib], why))
+                w("%-38s %-12s %s\n" % (title, label[lib], why))
             else:
                 r = ratio(summary, test, lib)
                 mm = "%s-%s" % (fmt_num(s["min"], test), fmt_num(s["max"], test))
                 extra = ""
                 if test == "walk" and "headers_per_event" in s:
                     extra = "  (%.0f headers/event)" % s["headers_per_event"]
+                if "mb_s" in s:
+                    extra = "  (%.1f MB/s, %.1f KB/event)" % (s["mb_s"], s["kb_event"])
                 if test == "slow":
                     extra = "  bounded" if s["median"] <= socket_limit_mb else "  GROWS WITH THE STREAM"
                 if s["errors"]:
                     extra += "  (%d failed runs: %s)" % (len(s["errors"]), s["errors"][0])
                 rss = "" if test in ("rss", "slow") else "%.1f MB" % s["hwm"]
                 w("%-38s %-12s %10s %19s %7s %9d %8d %9s%s\n" % (
-                    title, LABEL[lib], fmt_num(s["median"], test), mm,
+                    title, label[lib], fmt_num(s["median"], test), mm,
                     "%.2fx" % r if r is not None else "-", s["misframed"], s["lost"], rss, extra))
             title = ""
         w("\n")
@@ -272,13 +336,15 @@ def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
 
     parts, verdicts, ok = [], [], True
     for key, test, target, higher in TARGETS:
+        if test not in summary:
+            continue
         r = ratio(summary, test)
         parts.append("%s=%s" % (key, "%.2fx" % r if r is not None else "n/a"))
         if target is None or r is None:
             continue
         met = r >= target if higher else r <= target
-        if test == "json" and summary["json"]["ours"].get("misframed", 1) + \
-                summary["json"]["ours"].get("lost", 1) != 0:
+        ours = summary[test].get("ours", {})
+        if test in STREAMS and ours.get("misframed", 1) + ours.get("lost", 1) != 0:
             met = False
         ok = ok and met
         verdicts.append("%s %s %.1fx: %s" % (key, ">=" if higher else "<=", target,
@@ -306,8 +372,10 @@ def socket_limit_mb():
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--libs", default=",".join(LIBS))
-    ap.add_argument("--tests", default=",".join(TESTS))
+    ap.add_argument("--libs", default="ours,ref,greenswitch,genesis",
+                    help="comma-separated, from: " + ",".join(LIBRARIES))
+    ap.add_argument("--tests", default=",".join(TESTS),
+                    help="comma-separated, from: " + ",".join(TESTS))
     ap.add_argument("--quick", action="store_true", help="small sizes, to check the harness")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     ap.add_argument("--json", help="also write every raw result to this file")
@@ -320,7 +388,7 @@ def main(argv=None):
     libs = [x for x in a.libs.split(",") if x]
     tests = [x for x in a.tests.split(",") if x]
     for x in libs:
-        if x not in LIBS:
+        if x not in LIBRARIES:
             ap.error("unknown library %r" % x)
     for x in tests:
         if x not in TESTS:
@@ -328,23 +396,21 @@ def main(argv=None):
     sizes = QUICK if a.quick else FULL
 
     notes, setups, skipped = [], {}, {}
-    ours_root = os.path.abspath(a.ours)
-    for lib, fn in (("ref", setup_ref), ("ours", lambda: setup_ours(ours_root)),
-                    ("greenswitch", setup_greenswitch), ("genesis", setup_genesis)):
-        if lib not in libs:
-            continue
-        s = fn()
+    OURS_ROOT[0] = os.path.abspath(a.ours)
+    # The reference first: building it may take minutes, and nothing else is measured then.
+    for lib in sorted(libs, key=lambda x: x != "ref"):
+        s = LIBRARIES[lib].setup()
         if isinstance(s, str):
-            notes.append("%s skipped: %s" % (LABEL[lib], s))
+            notes.append("%s skipped: %s" % (LIBRARIES[lib].label, s))
             skipped[lib] = "skipped: " + s
-            log("bench: %s skipped: %s" % (LABEL[lib], s))
+            log("bench: %s skipped: %s" % (LIBRARIES[lib].label, s))
         else:
             setups[lib] = s
     active = [x for x in libs if x in setups]
     if not active:
         raise SystemExit("bench: no library to measure")
-    if "ours" in active and ours_root != ROOT:
-        notes.append("ours = the ESL package under %s" % ours_root)
+    if "ours" in active and OURS_ROOT[0] != ROOT:
+        notes.append("ours = the ESL package under %s" % OURS_ROOT[0])
     if "greenswitch" in active:
         notes.append("greenswitch: events via its '*' handler; the slow consumer yields with "
                      "gevent.sleep; the walk iterates its headers dict (no firstHeader/nextHeader)")
@@ -352,7 +418,7 @@ def main(argv=None):
     server_cpu, client_cpu = pin_plan(a.pin)
     if server_cpu is not None:
         notes.append("server pinned to CPU %d, clients to CPU %d" % (server_cpu, client_cpu))
-    server, ports = start_server(sizes, server_cpu)
+    server, ports, frame_bytes = start_server(sizes, server_cpu)
     results = {}
     t_start = time.monotonic()
     try:
@@ -372,7 +438,7 @@ def main(argv=None):
     if a.json:
         with open(a.json, "w") as f:
             json.dump([{"test": t, "lib": l, "runs": r} for (t, l), r in results.items()], f, indent=1)
-    summary = summarize(results, libs, tests)
+    summary = summarize(results, libs, tests, frame_bytes)
     ok = print_report(summary, libs, sizes, a.rounds, notes, socket_limit_mb(), skipped)
     return 1 if a.check and not ok else 0
 
