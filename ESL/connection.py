@@ -11,6 +11,7 @@ import select
 import socket
 import threading
 from collections import deque
+from time import monotonic as _monotonic
 from typing import Deque, Optional
 
 from . import log as _log
@@ -511,9 +512,12 @@ class ESLconnection:
 
         ``ms == 0`` (and negative values) wait without limit, as the C library does — not "return
         at once" as FreeSWITCH's wiki says; poll with ``recvEventTimed(1)``. If another thread
-        holds the connection when data becomes readable, or took that data first, returns None
-        at once. A packet that has started to arrive is read to its end, even past ``ms``, as
-        in the C library. Events that arrived before a drop are returned first.
+        holds the connection when data becomes readable, or took that data first, returns None.
+        Difference: ``ms`` bounds the whole call. A packet that has only partly arrived when
+        ``ms`` runs out stays buffered and is returned, intact, by a later call (the C library
+        reads it to its end, however long that takes); waiting for the connection while another
+        thread runs a command is bounded by ``ms`` too. Events that arrived before a drop are
+        returned first.
         """
         if not isinstance(self, ESLconnection):
             raise _self_error("recvEventTimed")
@@ -523,27 +527,69 @@ class ESLconnection:
         if ms <= 0:
             with self._lock:
                 return self._receive()
-        with self._lock:   # the C library checks the queue under a blocking lock
-            ready = bool(self._queue) or self._reader.has_packet()
-            partial = self._reader.buffered() > 0
-        if ready:
-            self._lock.acquire()
-        else:
-            if not partial and not _readable(self._sock, ms):
+        deadline = _monotonic() + ms / 1000.0
+        lock = self._lock
+        # Difference: the C library waits for the connection (another thread's command)
+        # without limit.
+        if not lock.acquire(timeout=ms / 1000.0):
+            return None
+        while True:
+            try:
+                if self._queue or self._take_arrived():
+                    return self._receive()
+            finally:
+                lock.release()
+            # No whole packet yet: wait for data without holding the connection, as C does.
+            left = (deadline - _monotonic()) * 1000.0
+            if left <= 0 or not _readable(self._sock, left):
                 return None
-            if not self._lock.acquire(blocking=False):
-                return None
-            # Difference: another thread may have taken the data between the wait and the
-            # lock (the C library then blocks in recv for good); look again, without waiting.
-            if not (self._queue or self._reader.buffered() or _readable(self._sock, 0)):
-                self._lock.release()
-                return None
-        try:
-            # As in the C library, once data is there the packet is read to its end, even
-            # past ms: a packet that started arriving is never split across calls.
-            return self._receive()
-        finally:
-            self._lock.release()
+            if not lock.acquire(blocking=False):
+                return None   # another thread holds the connection (C: trylock fails)
+            # If that thread took the data meanwhile, the next look finds nothing and we wait
+            # out the rest of ms (the C library blocks in recv for good there).
+
+    def _take_arrived(self) -> bool:
+        """Queue the next packet if it is buffered, reading at most once, without waiting.
+
+        True when a packet is queued, or when the link is down (``_receive`` then reports
+        it); False when more bytes are needed (lock held). A partly read packet stays in the
+        reader, so a timed receive never waits for the rest past its deadline.
+        """
+        reader = self._reader
+        read = False
+        while True:
+            if reader.buffered():
+                try:
+                    packet = reader.next_packet()
+                except ProtocolError:
+                    self._fail(discard_input=True)   # what follows a framing error is not packets
+                    return True
+                if packet is not None:
+                    if _log.level >= 7:
+                        self._log_headers(packet)
+                    self._queue.append(packet)
+                    return True
+            if read:
+                return False
+            sock = self._sock
+            if not self._connected or sock is None:
+                return True
+            try:
+                if _DONTWAIT:
+                    data = sock.recv(_RECV_SIZE, _DONTWAIT)
+                elif _readable(sock, 0):
+                    data = sock.recv(_RECV_SIZE)
+                else:
+                    return False
+            except BlockingIOError:
+                return False
+            except (OSError, ValueError):
+                data = b""
+            if not data:
+                self._fail()
+                return True
+            reader.feed(data)
+            read = True
 
     @_swig_method
     def filter(self, header, value) -> Optional[ESLevent]:

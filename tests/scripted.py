@@ -1,8 +1,8 @@
 """A scripted event-socket peer on 127.0.0.1 for client tests.
 
 The peer accepts one connection and plays a script of steps: send bytes, read one command
-(up to its blank line), wait, close. Everything the client wrote is recorded, so tests can
-assert the exact bytes on the wire.
+(up to its blank line), wait (a time, or until the test opens a gate), close. Everything the
+client wrote is recorded, so tests can assert the exact bytes on the wire.
 """
 import re
 import socket
@@ -42,6 +42,14 @@ class Command:
 class Wait:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+
+
+class Until:
+    """Stall until the test sets ``gate`` (a threading.Event), or ``timeout`` seconds pass."""
+
+    def __init__(self, gate: threading.Event, timeout: float = 5.0) -> None:
+        self.gate = gate
+        self.timeout = timeout
 
 
 class Close:
@@ -133,6 +141,8 @@ class ScriptedServer:
                     self.commands.append(self._read_command(conn, buf))
                 elif isinstance(step, Wait):
                     time.sleep(step.seconds)
+                elif isinstance(step, Until):
+                    step.gate.wait(step.timeout)
                 elif isinstance(step, Close):
                     conn.close()
                     self._conn = None

@@ -8,8 +8,8 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from scripted import (ACCEPTED, GREETING, Close, Command, ScriptedServer, Send, Wait,  # noqa: E402
-                      WaitEOF, api_response, json_event, login, plain_event, reply)
+from scripted import (ACCEPTED, GREETING, Close, Command, ScriptedServer, Send, Until,  # noqa: E402
+                      Wait, WaitEOF, api_response, json_event, login, plain_event, reply)
 
 from ESL import ESLconnection, ESLevent  # noqa: E402
 
@@ -415,6 +415,84 @@ def test_threads_get_their_own_replies():
         events = [con.recvEventTimed(200) for _ in range(n)]
         assert [e.getType() for e in events] == ["HEARTBEAT"] * n
 
+
+# A plain event whose body carries a body of its own, cut at each stage a stalled server can leave.
+_STALLED = plain_event(b"Event-Name: CUSTOM\nEvent-Subclass: stall::test\nX-Value: a%20b\n"
+                       b"Content-Length: 5\n\nhello")
+_CUTS = {
+    "mid-header": _STALLED.index(b"text/event"),
+    "before-blank-line": _STALLED.index(b"\n\n") + 1,
+    "head-without-body": _STALLED.index(b"\n\n") + 2,
+    "mid-body": _STALLED.index(b"X-Value"),
+}
+
+
+@pytest.mark.parametrize("finish", ["timed", "untimed"])
+@pytest.mark.parametrize("cut", sorted(_CUTS))
+def test_recv_event_timed_returns_on_time_during_a_partial_packet(cut, finish):
+    # Difference: the C library keeps reading a started packet past ms, forever if the server
+    # stalls. We return None on time and finish the packet, intact, on a later call.
+    gate = threading.Event()
+    at = _CUTS[cut]
+    after = plain_event(HEARTBEAT)
+    script = login() + [Send(_STALLED[:at]), Until(gate, timeout=8), Send(_STALLED[at:] + after)]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        try:
+            for _ in range(3):
+                start = time.monotonic()
+                assert con.recvEventTimed(100) is None
+                assert time.monotonic() - start < 4   # generous: the server stalls for 8 s
+            assert con.connected() == 1
+        finally:
+            gate.set()
+        event = con.recvEventTimed(5000) if finish == "timed" else con.recvEvent()
+        assert (event.getType(), event.getHeader("Event-Subclass")) == ("CUSTOM", "stall::test")
+        assert event.getHeader("X-Value") == "a b"
+        assert event.getBody() == "hello"
+        assert con.recvEventTimed(5000).getType() == "HEARTBEAT"
+        assert con.recvEventTimed(10) is None
+        assert con.connected() == 1
+
+
+def test_recv_event_timed_finishes_a_packet_that_trickles_in():
+    # A packet arriving a byte at a time is read across many short timed calls, then whole.
+    script = login() + [Send(_STALLED + plain_event(HEARTBEAT), trickle=True)]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        got = []
+        deadline = time.monotonic() + 30
+        while len(got) < 2 and time.monotonic() < deadline:
+            event = con.recvEventTimed(1)
+            if event is not None:
+                got.append(event)
+        assert [e.getType() for e in got] == ["CUSTOM", "HEARTBEAT"]
+        assert got[0].getBody() == "hello"
+
+
+def test_recv_event_timed_does_not_wait_past_ms_for_another_threads_command():
+    # Difference: the C library waits for the connection without limit while another thread's
+    # command waits for its reply; the timed call gives up after ms (nothing is lost).
+    gate = threading.Event()
+    script = login() + [Command(), Send(plain_event(HEARTBEAT)), Until(gate, timeout=8),
+                        Send(api_response(b"+OK\n"))]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        results = []
+        worker = threading.Thread(target=lambda: results.append(con.api("status")))
+        worker.start()
+        try:
+            deadline = time.monotonic() + 5
+            while not srv.commands[1:] and time.monotonic() < deadline:
+                time.sleep(0.01)
+            start = time.monotonic()
+            assert con.recvEventTimed(100) is None
+            assert time.monotonic() - start < 4   # generous: the reply is held back for 8 s
+        finally:
+            gate.set()
+        worker.join(10)
+        assert results[0].getBody() == "+OK\n"
+        assert con.recvEventTimed(1000).getType() == "HEARTBEAT"   # queued by the command
 
 def test_events_queued_before_a_drop_are_still_delivered():
     # Difference from the C library, which delivers nothing once the link is down.
