@@ -11,7 +11,7 @@ from typing import Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
 from ..protocol.server import ServerEvent
 from .core import new_uuid
 
-__all__ = ["Channel", "HANGUP_CAUSES", "FRAME"]
+__all__ = ["Channel", "HANGUP_CAUSES", "FRAME", "DTMF_DIGITS"]
 
 STATES = ["CS_NEW", "CS_INIT", "CS_ROUTING", "CS_SOFT_EXECUTE", "CS_EXECUTE",
           "CS_EXCHANGE_MEDIA", "CS_PARK", "CS_CONSUME_MEDIA", "CS_HIBERNATE", "CS_RESET",
@@ -68,7 +68,11 @@ _AT = {
     "CODEC_WRITE": ("switch_core_codec.c", "switch_core_session_set_write_codec", 471),
     "BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1717),
     "UNBRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1857),
+    "DTMF": ("switch_channel.c", "switch_channel_dequeue_dtmf", 678),
 }
+
+#: The characters a DTMF string may carry (``w``/``W`` pauses are skipped).
+DTMF_DIGITS = "0123456789*#ABCDabcd"
 
 
 def _usec(t: Optional[float]) -> str:
@@ -98,7 +102,9 @@ class Channel:
         self.times = {"profile_created": time.time()}   # type: Dict[str, float]
         self.times["created"] = self.times["profile_created"]
         self.vars = []   # type: List[List[str]]   ordered; setting moves to the end
-        self.other = None   # type: Optional[Channel]
+        self.other = None   # type: Optional[Channel]   the loopback partner
+        self.bridged_to = None   # type: Optional[Channel]
+        self.dtmf = deque()   # type: Deque[str]   digits heard, not yet read by an application
         self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
         self.wake = self.loop.signal()
         self.answered_sig = self.loop.signal()
@@ -267,6 +273,52 @@ class Channel:
             return
         self.messages.append((msg, done))
         self.wake.set()
+
+    # -- DTMF ----------------------------------------------------------------------------
+    def receive_dtmf(self, digits: str, duration: int = 2000, source: str = "UNKNOWN") -> None:
+        """The far end of this leg pressed ``digits``: the public way DTMF reaches a channel.
+
+        Fires one DTMF event per digit on this channel and queues the digits for the
+        application that reads them (``play_and_get_digits``, ``read``, playback terminators);
+        a bridged channel passes them on to its partner's far end, as a bridge does.
+        ``duration`` is in samples (FreeSWITCH's default 2000). Call it on the switch loop
+        (``switch.loop.call``); characters that are not DTMF are skipped.
+        """
+        for digit in digits:
+            if digit not in DTMF_DIGITS or self.hungup:
+                continue
+            digit = digit.upper()
+            self.dtmf.append(digit)
+            self.fire("DTMF", name="DTMF", variables=False, post=(
+                ("DTMF-Digit", digit), ("DTMF-Duration", str(duration)),
+                ("DTMF-Source", source)))
+        if self.bridged_to is not None and not self.bridged_to.hungup:
+            self.dtmf.clear()
+            self.bridged_to.send_dtmf(digits, duration)
+        self.wake.set()
+
+    def send_dtmf(self, digits: str, duration: int = 2000) -> None:
+        """Send ``digits`` out to this leg's far end, as ``uuid_send_dtmf`` does.
+
+        For a loopback leg the far end is its partner leg, which hears them
+        (:meth:`receive_dtmf`); a simulated phone or gateway at the far end swallows them.
+        Call it on the switch loop.
+        """
+        if self.other is not None and not self.other.hungup:
+            self.other.receive_dtmf(digits, duration)
+
+    def take_dtmf(self) -> str:
+        """Remove and return the oldest digit heard, or "" if none is waiting."""
+        return self.dtmf.popleft() if self.dtmf else ""
+
+    def nap(self, seconds: float) -> Generator:
+        """Wait up to ``seconds`` for anything to happen (message, DTMF, hangup)."""
+        if self.messages or self.dtmf or self.hungup:
+            return
+        self.wake = self.loop.signal()
+        if seconds > 0:
+            self.loop.spawn(_set_after(seconds, self.wake), "timer")
+        yield self.wake
 
     def wait_wake(self) -> Generator:
         """Wait until a message arrives or the channel hangs up."""
