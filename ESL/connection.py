@@ -15,8 +15,9 @@ from time import monotonic as _monotonic
 from typing import Deque, Optional
 
 from . import log as _log
-from ._swig import cint_arg, cstr_arg, is_cint, is_cstr
-from .event import ESLevent, _SwigThis, received_header_lines
+from ._swig import _SwigThis, cint_arg, cstr_arg, is_cint, is_cstr
+from .event import ESLevent
+from .event_parsing import received_header_lines
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 

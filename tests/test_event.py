@@ -11,7 +11,9 @@ import re
 import pytest
 
 import ESL
-from ESL.event import EVENT_NAMES, ESLevent, _CJSONParser, name_event, parse_json
+from ESL.event import ESLevent
+from ESL.event_names import EVENT_NAMES, name_event
+from ESL.protocol.cjson import _CJSONParser, parse_json
 
 OVERLOAD = (
     "Wrong number or type of arguments for overloaded function 'new_ESLevent'.\n"

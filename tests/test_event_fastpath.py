@@ -1,5 +1,5 @@
-"""Differential tests: every fast path (ESL.event, urlcode, framing) gives what the exact
-general path gives.
+"""Differential tests: every fast path (ESL.event_parsing, urlcode, framing) gives what the
+exact general path gives.
 
 The fast paths only run when a guard accepts the input; these tests generate inputs near the
 guards' edges (case variants, repeated names, empty values, escapes that decode to NUL, ':' or
@@ -7,9 +7,12 @@ guards' edges (case variants, repeated names, empty values, escapes that decode 
 """
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ESL.event import (SOCKET_DATA, ESLevent, _BlockEvent, _compact_json_event, _Event,
-                       _JSONEvent, _json_event_general, _plain_event_lists, _plain_text_event,
-                       _received_header, _TextEvent, handed_out, name_event)
+from ESL.event import ESLevent
+from ESL.event_model import _Event
+from ESL.event_names import SOCKET_DATA, name_event
+from ESL.event_parsing import (_BlockEvent, _compact_json_event, _JSONEvent, _json_event_general,
+                               _plain_event_lists, _plain_text_event, _received_header,
+                               _TextEvent, handed_out)
 from ESL.protocol.headers import cut_nul, split_outer
 from ESL.protocol.urlcode import _decode_slow, decode_value, decode_values
 

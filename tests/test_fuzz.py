@@ -301,7 +301,7 @@ test_event_parsers_total, test_event_parsers_total_stress = both(
 
 _json_key = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789", min_size=1, max_size=12)
 # Up to U+1FFFF: above it the C library joins \u surrogate pairs wrongly (on purpose in
-# ESL.event, as the reference does).
+# ESL.protocol.cjson, as the reference does).
 _json_value = st.text(alphabet=st.characters(blacklist_categories=["Cs"], max_codepoint=0x1FFFF,
                                              blacklist_characters="\0"), min_size=1, max_size=40)
 

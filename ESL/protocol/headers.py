@@ -1,6 +1,6 @@
 """Splitting header blocks into (name, raw value) pairs, exactly as the C ESL client does.
 
-No I/O and no event semantics here (those live in :mod:`ESL.event`): these functions only cut
+No I/O and no event semantics here (those live in :mod:`ESL.event_parsing`): these functions cut
 text into lines the way ``esl_recv_event`` does, so that every odd input splits as in C.
 
 Two block kinds exist:
