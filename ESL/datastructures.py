@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from typing import Iterable, Iterator, List, Optional, Tuple, Union
 from xml.etree import ElementTree
 
-from .event import EVENT_NAMES as _C_EVENT_NAMES, ESLevent
+from .event import ESLevent
+from .event_names import EVENT_NAMES as _C_EVENT_NAMES
 from .protocol.urlcode import decode_value
 
 __all__ = ["Event"]
