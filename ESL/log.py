@@ -54,11 +54,13 @@ def eslSetLogLevel(*args, **kwargs):
     Install the default logger with threshold ``level`` (an int; outside 0..7 -> 7). Returns
     None.
 
-    Argument errors are those of the binding's builtin ``_ESL.eslSetLogLevel`` (exactly one
-    positional int, no keywords).
+    ``level`` may be passed by keyword, as the proxy SWIG 4 generates for the 1.4.18 binding
+    (``def eslSetLogLevel(level)``) allows; the shipped proxy binds the builtin
+    ``_ESL.eslSetLogLevel`` instead, which refuses keywords. Other argument errors are the
+    builtin's (exactly one int).
     """
-    if kwargs:
-        raise TypeError("_ESL.eslSetLogLevel() takes no keyword arguments")
+    if kwargs:   # Difference: the shipped 1.4.18 proxy refuses keywords
+        args = _keyword_args(args, kwargs)
     if len(args) != 1:
         raise TypeError("_ESL.eslSetLogLevel() takes exactly one argument (%d given)"
                         % len(args))
@@ -69,6 +71,16 @@ def eslSetLogLevel(*args, **kwargs):
         raise OverflowError("in method 'eslSetLogLevel', argument 1 of type 'int'")
     global level
     level = int(value) if 0 <= value <= 7 else 7
+
+
+def _keyword_args(args, kwargs):
+    """``(level,)`` from a call with keywords, or Python's TypeError for ``def f(level)``."""
+    unknown = [name for name in kwargs if name != "level"]
+    if unknown:
+        raise TypeError("eslSetLogLevel() got an unexpected keyword argument '%s'" % unknown[0])
+    if args:
+        raise TypeError("eslSetLogLevel() got multiple values for argument 'level'")
+    return (kwargs["level"],)
 
 
 def enabled(severity):

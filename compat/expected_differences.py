@@ -90,6 +90,13 @@ EXPECTED = {
                  "mid-body: after 0.6 s": {"t": "NoneType"},
                  "mid-body: next call": {"type": "BACKGROUND_JOB"}},
     },
+    "module_contents": {
+        "reason": "the shipped 1.4.18 proxy binds the builtin _ESL.eslSetLogLevel, which refuses keywords; "
+                  "ours accepts level= like the proxy SWIG 4 generates for the same sources "
+                  "(def eslSetLogLevel(level))",
+        "keys": ["eslSetLogLevel(level=0) keyword"],
+        "ours": {"eslSetLogLevel(level=0) keyword": {"t": "NoneType"}},
+    },
     "seed_outbound": {"reason": _ADOPT + "; the reference's socketserver then fails with EBADF",
                       "keys": ["stderr"]},
     "fs_server_py": {"reason": _ADOPT + "; the reference's socketserver then fails with EBADF",

@@ -151,10 +151,30 @@ def test_set_log_level_arguments():
             ESL.eslSetLogLevel(*args)
         assert str(info.value) == text
     # (texts of the 1.4.18 binding, whose eslSetLogLevel is the builtin _ESL.eslSetLogLevel)
-    for call in (lambda: ESL.eslSetLogLevel(level=3), lambda: ESL.eslSetLogLevel(1, level=2)):
-        with pytest.raises(TypeError) as info:
-            call()
-        assert str(info.value) == "_ESL.eslSetLogLevel() takes no keyword arguments"
+
+
+def test_set_log_level_by_keyword():
+    # The SWIG 4 proxy of the 1.4.18 binding is "def eslSetLogLevel(level)": level= works.
+    saved = log.level
+    try:
+        assert ESL.eslSetLogLevel(level=5) is None
+        assert log.level == 5
+        assert ESL.eslSetLogLevel(level=0) is None
+        assert log.level == 0
+        ESL.eslSetLogLevel(level=99)
+        assert log.level == 7
+        for kwargs, args, exc, text in [
+            ({"lvl": 1}, (), TypeError, "eslSetLogLevel() got an unexpected keyword argument 'lvl'"),
+            ({"level": 2}, (1,), TypeError, "eslSetLogLevel() got multiple values for argument 'level'"),
+            ({"level": "3"}, (), TypeError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
+            ({"level": 2 ** 31}, (), OverflowError, "in method 'eslSetLogLevel', argument 1 of type 'int'"),
+        ]:
+            with pytest.raises(exc) as info:
+                ESL.eslSetLogLevel(*args, **kwargs)
+            assert str(info.value) == text
+        assert log.level == 7   # failed calls change nothing
+    finally:
+        log.level = saved
 
 
 def test_returns_none_and_accepts_bool():

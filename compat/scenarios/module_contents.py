@@ -51,3 +51,5 @@ call("conn thisown", lambda: c.thisown)
 call("conn this repr", lambda: repr(c.this))
 call("event this repr", lambda: repr(e.this))
 call("event __del__ exists", lambda: hasattr(e, "__del__"))
+# Last: it turns logging on in ours (level 0 logs nothing that follows anyway).
+call("eslSetLogLevel(level=0) keyword", lambda: ESL.eslSetLogLevel(level=0))
