@@ -90,7 +90,10 @@ class ESLconnection:
     collection shut the connection down, so the peer sees it close. Difference: we work on a
     duplicate of ``fd`` and never close the caller's descriptor, so the caller's socket object
     stays valid (closing it is the caller's job, as ``socketserver`` does anyway), and a
-    descriptor that is not a socket (or ``-1``) is left untouched.
+    descriptor that is not a socket (or ``-1``) is left untouched. A descriptor that nothing
+    else owns (``sock.detach()``, ``os.dup()``) must therefore be closed by the caller
+    (``os.close(fd)``), where the C library closed it: no check can prove that nothing owns a
+    number, and closing one we do not own is the C bug this avoids.
     """
 
     __module__ = "ESL"   # as the SWIG proxy class reports it

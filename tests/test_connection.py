@@ -374,6 +374,29 @@ def test_outbound_over_socketpair_and_not_a_socket():
     assert ESLconnection(-1).connected() == 0
 
 
+@pytest.mark.parametrize("how", ["detach", "dup"])
+def test_outbound_descriptor_nothing_else_owns_stays_open_for_the_caller_to_close(how):
+    # Difference: the C library closes it at disconnect/GC; we leave it open (documented) and
+    # the caller's os.close(fd) is the fix. The connection itself is shut down either way.
+    import gc
+    switch, app = _outbound_pair()
+    if how == "detach":
+        fd = app.detach()
+    else:
+        fd = os.dup(app.fileno())
+        app.close()
+    switch.sendall(CHANNEL_DATA)
+    con = ESLconnection(fd)
+    assert con.connected() == 1
+    assert switch.recv(100) == b"connect\n\n"
+    con.disconnect()
+    assert switch.recv(10) == b""   # the switch sees the connection end
+    del con
+    gc.collect()
+    os.fstat(fd)                    # still open: ours to close, exactly once
+    os.close(fd)
+    switch.close()
+
 def test_disconnect_from_another_thread_wakes_recv_event():
     with ScriptedServer(login() + [Wait(2)]) as srv:
         con = connect(srv)
