@@ -5,6 +5,7 @@ directory, so the checkout's ./ESL cannot mask a broken install.
 """
 import json
 import os
+import shutil
 import subprocess
 import venv
 
@@ -47,13 +48,29 @@ def _bin(env_dir, name):
     return os.path.join(env_dir, sub, name)
 
 
+def _clean_source(tmp_path):
+    """A copy of what the distribution is built from (top-level files and ESL/): setuptools
+    builds in the source tree and never empties build/lib, so a checkout's build/ left by an
+    earlier run would still ship modules that have since moved or gone."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in os.listdir(ROOT):
+        if os.path.isfile(os.path.join(ROOT, name)):
+            shutil.copy2(os.path.join(ROOT, name), str(src / name))
+    shutil.copytree(os.path.join(ROOT, "ESL"), str(src / "ESL"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return str(src)
+
+
 def _install(tmp_path, *pip_args):
     env_dir = str(tmp_path / "venv")
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = _bin(env_dir, "python")
+    # An editable install must point at the checkout; a regular one builds from a clean copy.
+    cwd = ROOT if "-e" in pip_args else _clean_source(tmp_path)
     # An isolated build, as users get it: pip fetches the build backend named in pyproject.toml.
     subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", *pip_args],
-                   cwd=ROOT, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                   cwd=cwd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = subprocess.run([py, "-c", _PROBE], cwd=str(tmp_path), check=True,
                          stdout=subprocess.PIPE, universal_newlines=True).stdout
     return env_dir, json.loads(out)
