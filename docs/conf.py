@@ -53,7 +53,7 @@ suppress_warnings = ["autodoc.import_object"] if _PENDING else []
 
 # Pages about modules that do not exist yet stay out of the build, and out of index.rst's
 # table of contents (see _drop_pending_pages below).
-if not os.path.exists(os.path.join(ROOT, "ESL", "cli.py")):
+if not os.path.isdir(os.path.join(ROOT, "ESL", "cli")):
     exclude_patterns.append("cli.rst")
 if not os.path.exists(os.path.join(ROOT, "ESL", "sim", "__main__.py")):
     exclude_patterns.append("simulator.rst")
