@@ -277,7 +277,7 @@ def test_userauth_restrictions(esl_sim_factory):
     assert c.cmd("event plain CUSTOM esl::other") == reply("-ERR permission denied")
     assert c.cmd("event plain CHANNEL_ANSWER") == reply("-ERR permission denied")
     assert c.cmd("event plain ALL") == reply("-ERR permission denied")
-    assert body(c.cmd("api uptime")).isdigit()
+    assert re.match(r"^\d+\n$", body(c.cmd("api uptime")))
     assert c.cmd("api version") == reply("-ERR permission denied")
     assert c.cmd("bgapi version") == reply("-ERR permission denied")
     assert c.cmd("log 7") == reply("-ERR permission denied")
@@ -403,8 +403,9 @@ def test_channel_apis(tmp_path, esl_sim_factory):
     rows = json.loads(body(c.cmd("api show channels as json")))
     assert rows["row_count"] == 2
     assert {r["name"] for r in rows["rows"]} == {"loopback/200-a", "loopback/200-b"}
+    # The two loopback legs are never bridged: FreeSWITCH lists each as a call of its own.
     calls = body(c.cmd("api show calls"))
-    assert calls.endswith("\n1 total.\n")
+    assert calls.endswith("\n2 total.\n")
     assert body(c.cmd("api eval [${nosuchvar}] $${domain}")) == "[] example.test"
     assert body(c.cmd("api eval uuid:%s ${foo}" % uuid)) == "bar baz"
     assert body(c.cmd("api global_getvar domain")) == "example.test"

@@ -36,6 +36,8 @@ __all__ = [
     "linger_frame",
     "rude_rejection_frame",
     "channel_data_frame",
+    "json_string",
+    "xml_text",
 ]
 
 #: A command block reaching this many bytes is force-terminated (FreeSWITCH's read_packet).
@@ -264,6 +266,11 @@ def _xml_text(text: str) -> str:
         else:
             out.append(c)
     return "".join(out) + tail
+
+
+#: cJSON's string escaping and switch_xml's text escaping, for output built outside events.
+json_string = _json_str
+xml_text = _xml_text
 
 
 class Command:

@@ -63,6 +63,9 @@ class Simulator:
         self._listeners = []  # type: List
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._done = threading.Event()
+        self._stopper = None   # type: Optional[threading.Thread]
+        self.switch.request_stop = self._stop_soon
         self.port = 0
         self.max_connections = max_connections
 
@@ -87,10 +90,16 @@ class Simulator:
         return self
 
     def stop(self) -> None:
-        """Stop accepting, end every connection (shutdown notice) and stop the switch."""
+        """Stop accepting, end every connection (shutdown notice) and stop the switch.
+
+        Returns once stopped, also when another thread (a ``shutdown`` api command) began it.
+        """
         if self._stopped.is_set():
+            if threading.current_thread() is not self._stopper:
+                self._done.wait(30)
             return
         self._stopped.set()
+        self._stopper = threading.current_thread()
         if self._server is not None:
             try:
                 self._server.shutdown(socket.SHUT_RDWR)
@@ -106,6 +115,16 @@ class Simulator:
         for listener in listeners:
             listener.thread.join(5)
         self.switch.stop()
+        self._done.set()
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until the simulator has stopped — by :meth:`stop` or by a ``shutdown`` (or
+        ``fsctl shutdown``) api command; True if it has, False on timeout."""
+        return self._done.wait(timeout)
+
+    def _stop_soon(self) -> None:
+        # A shutdown command runs on the switch loop, which stop() joins: stop from a thread.
+        threading.Thread(target=self.stop, name="esl-sim-shutdown", daemon=True).start()
 
     def __enter__(self) -> "Simulator":
         return self.start()

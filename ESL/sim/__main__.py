@@ -1,7 +1,8 @@
 """``python -m ESL.sim [--conf DIR] [--host H] [--port P] [--heartbeat S] [--check-ip S] [--max-connections N]``.
 
-Runs the simulator in the foreground until SIGINT or SIGTERM. Exit status 0; 2 if the
-configuration cannot be read, 1 if the address cannot be bound.
+Runs the simulator in the foreground until SIGINT, SIGTERM or a ``shutdown`` (``fsctl
+shutdown``) api command. Exit status 0; 2 if the configuration cannot be read, 1 if the
+address cannot be bound.
 """
 import argparse
 import signal
@@ -43,7 +44,8 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     print("ESL.sim listening on %s:%d" % (sim.host, sim.port), flush=True)
-    while not stop.wait(0.5):
+    # Until a signal, or until a client's `shutdown` stops the simulator itself.
+    while not stop.wait(0.5) and not sim.wait(0):
         pass
     sim.stop()
     return 0

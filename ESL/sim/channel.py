@@ -175,6 +175,10 @@ class Channel:
         ev.add(prefix + "Privacy-Hide-Name", "false")
         ev.add(prefix + "Privacy-Hide-Number", "false")
 
+    def set_event_data(self, ev: ServerEvent) -> None:
+        """Add this leg's channel, caller and variable headers (switch_channel_event_set_data)."""
+        self._block(ev)
+
     def event(self, kind: str, pre=(), post=(), variables: bool = True,
               profile: bool = True, name: Optional[str] = None) -> ServerEvent:
         """Build a channel event ``CHANNEL_<kind>`` (or ``name``) with this leg's data."""

@@ -4,38 +4,37 @@ Every command is a generator ``f(switch, arg)`` returning the output text, so th
 which wait for a call (``originate``) run on the switch loop like channels do.
 """
 import time
-from typing import Dict, List, Optional, Tuple
+from typing import Generator
 
 from ..protocol.commands import atoi
 from ..protocol.server import ServerEvent
-from .channel import HANGUP_CAUSES, Channel
+from .channel_commands import CHANNEL_API
 from .config import Config, ConfigError
-from .core import LOG_LEVELS, VERSION_TEXT, show_json
+from .core import LOG_LEVELS, VERSION_TEXT, new_uuid, plain_api
+from .coredb import SHOW_SYNTAX, show
+from .directory_commands import DIRECTORY_API
 from .originate import api_originate
 
 __all__ = ["API"]
 
 
-def _plain(fn):
-    """Wrap a plain function ``f(switch, arg) -> str`` as an api generator."""
-    def gen(sw, arg):
-        return fn(sw, arg)
-        yield  # pragma: no cover
-    gen.__name__ = fn.__name__
-    return gen
-
-
-@_plain
+@plain_api
 def api_status(sw, arg):
     return sw.status_text()
 
 
-@_plain
+_UPTIME_UNITS = {"us": 1, "microseconds": 1, "ms": 1000, "milliseconds": 1000, "s": 1000000,
+                 "seconds": 1000000, "m": 60000000, "minutes": 60000000, "h": 3600000000,
+                 "hours": 3600000000, "d": 86400000000, "days": 86400000000}
+
+
+@plain_api
 def api_uptime(sw, arg):
-    usec = sw.uptime_usec()
-    div = {"us": 1, "ms": 1000, "s": 1000000, "m": 60000000, "h": 3600000000,
-           "d": 86400000000}.get(arg.strip() or "s", 1000000)
-    return "%d" % (usec // div)
+    """``uptime [us|ms|s|m|h|d|microseconds|...]``: whole units since start-up, a newline."""
+    scale = _UPTIME_UNITS.get(arg.lower() if arg else "s")
+    if scale is None:
+        return "-USAGE: [us|ms|s|m|h|d|microseconds|milliseconds|seconds|minutes|hours|days]\n"
+    return "%d\n" % (sw.uptime_usec() // scale)
 
 
 def api_msleep(sw, arg):
@@ -46,29 +45,39 @@ def api_msleep(sw, arg):
     return "+OK"
 
 
-@_plain
+@plain_api
 def api_version(sw, arg):
     return VERSION_TEXT + "\n"
 
 
-@_plain
+@plain_api
 def api_hostname(sw, arg):
     return sw.hostname
 
 
-@_plain
+@plain_api
+def api_switchname(sw, arg):
+    return sw.hostname
+
+
+@plain_api
+def api_create_uuid(sw, arg):
+    return new_uuid()
+
+
+@plain_api
 def api_echo(sw, arg):
     return arg
 
 
-@_plain
+@plain_api
 def api_global_getvar(sw, arg):
     if arg:
         return sw.global_vars.get(arg, "")
     return "".join("%s=%s\n" % kv for kv in sorted(sw.global_vars.items()))
 
 
-@_plain
+@plain_api
 def api_global_setvar(sw, arg):
     name, sep, value = arg.partition("=")
     if not sep:
@@ -77,7 +86,7 @@ def api_global_setvar(sw, arg):
     return "+OK"
 
 
-@_plain
+@plain_api
 def api_eval(sw, arg):
     chan = None
     if arg.startswith("uuid:"):
@@ -86,7 +95,7 @@ def api_eval(sw, arg):
     return sw.expand(arg, chan)
 
 
-@_plain
+@plain_api
 def api_log(sw, arg):
     level_text, sep, text = arg.partition(" ")
     if not sep:
@@ -96,7 +105,7 @@ def api_log(sw, arg):
     return "+OK\n"
 
 
-@_plain
+@plain_api
 def api_reloadxml(sw, arg):
     conf_dir = getattr(sw, "conf_dir", None)
     if conf_dir:
@@ -111,187 +120,204 @@ def api_reloadxml(sw, arg):
     return "+OK [Success]\n"
 
 
-def _chan_or_err(sw, uid) -> Tuple[Optional[Channel], str]:
-    chan = sw.channel(uid)
-    if chan is None or chan.hungup:
-        return None, "-ERR No such channel!\n"
-    return chan, ""
-
-
-@_plain
-def api_uuid_kill(sw, arg):
-    parts = arg.split()
-    if not parts:
-        return "-USAGE: <uuid> [cause]\n"
-    chan, err = _chan_or_err(sw, parts[0])
-    if chan is None:
-        return "-ERR No such channel!\n"
-    chan.hangup(parts[1] if len(parts) > 1 else "NORMAL_CLEARING")
-    return "+OK\n"
-
-
-@_plain
-def api_uuid_getvar(sw, arg):
-    parts = arg.split(None, 1)
-    if len(parts) < 2:
-        return "-USAGE: <uuid> <var>\n"
-    chan, err = _chan_or_err(sw, parts[0])
-    if chan is None:
-        return err
-    value = chan.getvar(parts[1].strip())
-    return value if value is not None else "_undef_"
-
-
-@_plain
-def api_uuid_setvar(sw, arg):
-    parts = arg.split(None, 2)
-    if len(parts) < 2:
-        return "-USAGE: <uuid> <var> [value]\n"
-    chan, err = _chan_or_err(sw, parts[0])
-    if chan is None:
-        return err
-    chan.setvar(parts[1], parts[2] if len(parts) > 2 else None)
-    return "+OK\n"
-
-
-@_plain
-def api_uuid_answer(sw, arg):
-    chan, err = _chan_or_err(sw, arg.split()[0] if arg.split() else "")
-    if chan is None:
-        return err
-    chan.answer()
-    return "+OK\n"
-
-
-@_plain
-def api_uuid_park(sw, arg):
-    chan, err = _chan_or_err(sw, arg.split()[0] if arg.split() else "")
-    if chan is None:
-        return err
-    if not chan.parked:
-        msg = ServerEvent([("call-command", "execute"), ("execute-app-name", "park")])
-        chan.queue_message(msg)
-    return "+OK\n"
-
-
-@_plain
-def api_uuid_bridge(sw, arg):
-    parts = arg.split()
-    if len(parts) < 2:
-        return "-USAGE: <uuid> <other_uuid>\n"
-    a, err = _chan_or_err(sw, parts[0])
-    if a is None:
-        return "-ERR Invalid uuid %s\n" % parts[0]
-    b, err = _chan_or_err(sw, parts[1])
-    if b is None:
-        return "-ERR Invalid uuid %s\n" % parts[1]
-    now = time.time()
-    for x, y in ((a, b), (b, a)):
-        x.times["bridged"] = now
-        x.setvar("bridge_uuid", y.uuid)
-        x.setvar("signal_bond", y.uuid)
-    a.fire("BRIDGE", post=(("Bridge-A-Unique-ID", a.uuid), ("Bridge-B-Unique-ID", b.uuid)))
-    return "+OK %s\n" % b.uuid
-
-
-@_plain
-def api_hupall(sw, arg):
-    parts = arg.split()
-    cause = parts[0] if parts else "MANAGER_REQUEST"
-    var, value = (parts[1], parts[2]) if len(parts) > 2 else (None, None)
-    for chan in list(sw.channels.values()):
-        if var is None or chan.getvar(var) == value:
-            chan.hangup(cause if cause in HANGUP_CAUSES else "MANAGER_REQUEST")
-    return "+OK hangup all channels with cause %s\n" % cause
-
-
-_CHANNEL_COLUMNS = ["uuid", "direction", "created", "created_epoch", "name", "state",
-                    "cid_name", "cid_num", "ip_addr", "dest", "application", "application_data",
-                    "dialplan", "context", "read_codec", "read_rate", "read_bit_rate",
-                    "write_codec", "write_rate", "write_bit_rate", "secure", "hostname",
-                    "presence_id", "presence_data", "accountcode", "callstate", "callee_name",
-                    "callee_num", "callee_direction", "call_uuid", "sent_callee_name",
-                    "sent_callee_num", "initial_cid_name", "initial_cid_num",
-                    "initial_ip_addr", "initial_dest", "initial_dialplan", "initial_context"]
-
-
-def _channel_row(sw, chan: Channel) -> Dict[str, str]:
-    p = chan.profile
-    created = chan.times["created"]
-    row = {
-        "uuid": chan.uuid, "direction": chan.direction,
-        "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(created)),
-        "created_epoch": str(int(created)), "name": chan.name, "state": chan.running,
-        "cid_name": p.get("Caller-ID-Name", ""), "cid_num": p.get("Caller-ID-Number", ""),
-        "ip_addr": "", "dest": p.get("Destination-Number", ""),
-        "application": chan.getvar("current_application") or "",
-        "application_data": chan.getvar("current_application_data") or "",
-        "dialplan": p.get("Dialplan", ""), "context": p.get("Context", ""),
-        "read_codec": "L16", "read_rate": "8000", "read_bit_rate": "128000",
-        "write_codec": "L16", "write_rate": "8000", "write_bit_rate": "128000",
-        "secure": "", "hostname": sw.hostname, "presence_id": "", "presence_data": "",
-        "accountcode": "", "callstate": chan.callstate,
-        "callee_name": p.get("Callee-ID-Name", ""), "callee_num": p.get("Callee-ID-Number", ""),
-        "callee_direction": "", "call_uuid": chan.uuid, "sent_callee_name": "",
-        "sent_callee_num": "", "initial_cid_name": p.get("Caller-ID-Name", ""),
-        "initial_cid_num": p.get("Caller-ID-Number", ""), "initial_ip_addr": "",
-        "initial_dest": p.get("Destination-Number", ""),
-        "initial_dialplan": p.get("Dialplan", ""), "initial_context": p.get("Context", ""),
-    }
-    return row
-
-
-def _table(rows: List[Dict[str, str]], columns: List[str]) -> str:
-    out = [",".join(columns)]
-    for row in rows:
-        out.append(",".join(row.get(c, "") for c in columns))
-    out.append("")
-    out.append("%d total." % len(rows))
-    return "\n".join(out) + "\n"
-
-
-@_plain
+@plain_api
 def api_show(sw, arg):
-    words = arg.split()
-    if not words:
-        return "-USAGE: show channels|calls [as json]\n"
-    what = words[0].lower()
-    as_json = len(words) >= 3 and words[1].lower() == "as" and words[2].lower() == "json"
-    chans = sorted((c for c in sw.channels.values()), key=lambda c: c.times["created"])
-    if what == "channels":
-        rows = [_channel_row(sw, c) for c in chans]
-        columns = _CHANNEL_COLUMNS
-    elif what == "calls":
-        rows = []
-        seen = set()
-        for c in chans:
-            if c.uuid in seen:
-                continue
-            row = _channel_row(sw, c)
-            if c.other is not None:
-                seen.add(c.other.uuid)
-                b = _channel_row(sw, c.other)
-                for key, value in b.items():
-                    row["b_" + key] = value
-            rows.append(row)
-        columns = _CHANNEL_COLUMNS + ["b_" + c for c in _CHANNEL_COLUMNS]
-    else:
-        return "-ERR Unsupported show type\n"
-    if as_json:
-        if not rows:
-            return '{"row_count":0}\n'
-        return show_json([{c: r.get(c, "") for c in columns} for r in rows]) + "\n"
-    if not rows:
-        return "\n0 total.\n"
-    return _table(rows, columns)
+    """``show channels|calls|registrations|... [count] [as json|xml]`` from the core db."""
+    with sw._lock:
+        out = show(sw.db, arg)
+    if out is not None:
+        return out
+    word = arg.split(" ")[0].lower()
+    if word.startswith("status"):   # mod_commands runs `status` for "show status"
+        return sw.status_text()
+    return "-USAGE: %s\n" % SHOW_SYNTAX
+
+
+def _expand_headers(sw, text: str, ev: ServerEvent) -> Generator:
+    """switch_event_expand_headers: ``${name}`` is a header of ``ev`` or else a global
+    variable, ``$${name}`` a global variable, ``${cmd(args)}`` the output of api ``cmd``.
+
+    A generator (api calls run on the loop); returns the expanded text.
+    """
+    out = []
+    i = 0
+    while i < len(text):
+        start = text.find("$", i)
+        if start < 0:
+            break
+        brace = start + (2 if text.startswith("$${", start) else 1)
+        if not text.startswith("{", brace):
+            out.append(text[i:brace])
+            i = brace
+            continue
+        depth, end = 0, brace
+        while end < len(text):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+            end += 1
+        if end >= len(text):   # unterminated: left as it is
+            break
+        out.append(text[i:start])
+        name = yield from _expand_headers(sw, text[brace + 1:end], ev)
+        if brace - start == 2:
+            out.append(sw.global_vars.get(name, ""))
+        elif name.endswith(")") and "(" in name:
+            cmd, _, cmd_arg = name[:-1].partition("(")
+            result = yield from sw.execute_api(cmd, cmd_arg)
+            out.append(result or "")
+        else:
+            value = ev.get(name)
+            out.append(value if value is not None else sw.global_vars.get(name, ""))
+        i = end + 1
+    out.append(text[i:])
+    return "".join(out)
+
+
+def api_expand(sw, arg):
+    """``expand [uuid:<uuid> ]<cmd> <args>``: run api ``cmd`` on ``args`` expanded against the
+    command's own API event headers (plus the channel's data) and the global variables."""
+    params = ServerEvent([("API-Command", "expand"), ("API-Command-Argument", arg)])
+    rest = arg
+    if arg[:5].lower() == "uuid:":
+        uid, space, rest = arg[5:].partition(" ")
+        chan = sw.channel(uid) if space else None
+        if chan is not None:
+            chan.set_event_data(params)
+    if not rest:
+        return "-ERR No input\n"
+    cmd, _, cmd_arg = rest.partition(" ")
+    expanded = yield from _expand_headers(sw, cmd_arg, params)
+    out = yield from sw.execute_api(cmd, expanded)
+    if out is None:   # switch_api_execute's own line, then expand's
+        return "INVALID COMMAND!\n-ERR Cannot execute command\n"
+    return out
+
+
+def api_bgapi(sw, arg):
+    """``bgapi [uuid:<job-uuid> ]<cmd> [<arg>]``: answer ``+OK Job-UUID: ...`` now; run the
+    command as its own task, whose output comes as the BACKGROUND_JOB event."""
+    job_uuid = None
+    rest = arg
+    if arg[:5].lower() == "uuid:":
+        job_uuid, space, rest = arg[5:].partition(" ")
+        if not space:
+            rest = ""
+    if not rest:
+        return "-ERR Invalid syntax\n"
+    job_uuid = job_uuid or new_uuid()
+    cmd, space, cmd_arg = rest.partition(" ")
+
+    def job():
+        out = yield from sw.execute_api(cmd, cmd_arg)
+        if out is None:
+            out = "%s: Command not found!\n" % cmd
+        ev = sw.new_event("BACKGROUND_JOB", ("mod_commands.c", "bgapi_exec", 5423))
+        ev.add("Job-UUID", job_uuid)
+        ev.add("Job-Command", cmd)
+        if space:
+            ev.add("Job-Command-Arg", cmd_arg)
+        ev.body = out
+        sw.fire(ev)
+    sw.loop.spawn(job(), "bgapi " + cmd)
+    return "+OK Job-UUID: %s\n" % job_uuid
+    yield  # pragma: no cover (makes this a generator)
+
+
+_FSCTL_SYNTAX = (
+    "[api_expansion [on|off]|recover|send_sighup|hupall|pause [inbound|outbound]|resume "
+    "[inbound|outbound]|shutdown [cancel|elegant|asap|now|restart]|uuid_version [4|7]|sps|"
+    "sps_peak_reset|sync_clock|sync_clock_when_idle|reclaim_mem|max_sessions|"
+    "min_dtmf_duration [num]|max_dtmf_duration [num]|default_dtmf_duration [num]|"
+    "min_idle_cpu|loglevel [level]|debug_level [level]|mdns_resolve [enable|disable]]")
+
+
+@plain_api
+def api_shutdown(sw, arg):
+    """``shutdown``: end every call and stop the simulator (connections get the notice)."""
+    sw.shutdown_pending = False
+    sw.loop.spawn(_shut_down(sw, wait_for_calls=False), "shutdown")
+    return "+OK\n"
+
+
+@plain_api
+def api_fsctl(sw, arg):
+    """``fsctl shutdown [cancel|elegant|asap|now|restart]``, ``hupall``, ``pause``/``resume``,
+    ``loglevel``, ``ready_check``/``shutdown_check`` and the counters' setters."""
+    argv = [w for w in arg.split(" ") if w]
+    if not argv:
+        return "-USAGE: %s\n" % _FSCTL_SYNTAX
+    what = argv[0].lower()
+    if what == "shutdown":
+        words = [w.lower() for w in argv[1:5]]
+        if "cancel" in words:
+            sw.shutdown_pending = False
+            return "+OK\n"
+        # elegant/asap wait for the calls to end; plain and now end them at once.
+        gentle = "elegant" in words or "asap" in words
+        sw.shutdown_pending = gentle
+        sw.loop.spawn(_shut_down(sw, wait_for_calls=gentle), "shutdown")
+        return "+OK\n"
+    if what == "hupall":
+        for chan in list(sw.channels.values()):
+            chan.hangup("MANAGER_REQUEST")
+        return "+OK\n"
+    if what in ("pause", "resume", "reclaim_mem", "flush_db_handles", "send_sighup",
+                "calibrate_clock", "save_history", "mdns_resolve"):
+        return "+OK\n"
+    if what in ("ready_check",):
+        return "true"
+    if what in ("shutdown_check", "pause_check"):
+        return "true" if what == "shutdown_check" and sw.shutdown_pending else "false"
+    if what == "loglevel":
+        level = -1
+        if len(argv) > 1:
+            level = atoi(argv[1]) if argv[1][:1].isdigit() else LOG_LEVELS.get(argv[1].lower(), -9)
+        if level == -9:
+            return "-ERR syntax error, log level not set!\n"
+        level = 7 if level < 0 or level > 7 else level
+        names = {v: k.upper() for k, v in LOG_LEVELS.items()}
+        return "+OK log level: %s [%d]\n" % (names[level], level)
+    if what == "max_sessions":
+        if len(argv) > 1:
+            sw.config.max_sessions = atoi(argv[1])
+        return "+OK max sessions: %d\n" % sw.config.max_sessions
+    if what == "sps":
+        if len(argv) > 1:
+            sw.config.sessions_per_second = atoi(argv[1])
+        return "+OK sessions per second: %d\n" % sw.config.sessions_per_second
+    return "-ERR Invalid command\nUSAGE: fsctl %s\n" % _FSCTL_SYNTAX
+
+
+def _shut_down(sw, wait_for_calls: bool) -> Generator:
+    """switch_core_destroy as the simulator has it: SHUTDOWN event, hang up every call
+    (SYSTEM_SHUTDOWN), wait for the legs to be destroyed, then stop serving."""
+    if wait_for_calls:
+        while sw.channels and sw.shutdown_pending:
+            yield 0.05
+        if not sw.shutdown_pending:
+            return   # cancelled
+    sw.log(6, "Shutting down", "switch_core.c", "switch_core_session_ctl", 2894)
+    ev = sw.new_event("SHUTDOWN", ("switch_core.c", "switch_core_destroy", 3033))
+    ev.add("Event-Info", "System Shutting Down")
+    sw.fire(ev)
+    sw.log(0, "End existing sessions", "switch_core.c", "switch_core_destroy", 3041)
+    for chan in list(sw.channels.values()):
+        chan.hangup("SYSTEM_SHUTDOWN")
+    deadline = time.monotonic() + 5
+    while sw.channels and time.monotonic() < deadline:
+        yield 0.02
+    sw.log(0, "Clean up modules.", "switch_core.c", "switch_core_destroy", 3043)
+    sw.request_stop()
 
 
 API = {
     "status": api_status, "uptime": api_uptime, "version": api_version,
-    "hostname": api_hostname, "echo": api_echo, "global_getvar": api_global_getvar,
-    "global_setvar": api_global_setvar, "eval": api_eval, "log": api_log,
-    "reloadxml": api_reloadxml, "uuid_kill": api_uuid_kill, "uuid_getvar": api_uuid_getvar,
-    "uuid_setvar": api_uuid_setvar, "uuid_answer": api_uuid_answer,
-    "uuid_park": api_uuid_park, "uuid_bridge": api_uuid_bridge, "hupall": api_hupall,
-    "show": api_show, "originate": api_originate, "msleep": api_msleep,
+    "hostname": api_hostname, "switchname": api_switchname, "echo": api_echo,
+    "global_getvar": api_global_getvar, "global_setvar": api_global_setvar, "eval": api_eval,
+    "expand": api_expand, "log": api_log, "reloadxml": api_reloadxml, "show": api_show,
+    "originate": api_originate, "msleep": api_msleep, "create_uuid": api_create_uuid,
+    "bgapi": api_bgapi, "shutdown": api_shutdown, "fsctl": api_fsctl,
 }
+API.update(CHANNEL_API)
+API.update(DIRECTORY_API)

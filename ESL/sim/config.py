@@ -12,7 +12,7 @@ import socket
 import xml.etree.ElementTree as ET
 from typing import Dict, List, Optional, Tuple
 
-__all__ = ["Config", "ConfigError", "Acl", "Dialplan", "DirectoryUser"]
+__all__ = ["Config", "ConfigError", "Acl", "Dialplan", "DirectoryUser", "SofiaProfile"]
 
 
 class ConfigError(Exception):
@@ -152,6 +152,28 @@ class DirectoryUser:
         return self.params.get(name.lower())
 
 
+class SofiaProfile:
+    """A ``<profile>`` of ``sofia.conf``: its name, settings, gateways and aliases."""
+
+    def __init__(self, elem: ET.Element) -> None:
+        self.name = elem.get("name", "")
+        self.settings = dict(_params(elem.find("settings")))
+        gateways = elem.find("gateways")
+        #: gateway name -> its parameters
+        self.gateways = {gw.get("name", ""): dict(_params(gw))
+                         for gw in (gateways.findall("gateway") if gateways is not None else [])}
+        aliases = elem.find("aliases")
+        self.aliases = [a.get("name", "") for a in
+                        (aliases.findall("alias") if aliases is not None else [])]
+
+    @property
+    def url(self) -> str:
+        """The profile's own SIP URL, as ``sofia status`` prints it."""
+        ip = self.settings.get("sip-ip", "127.0.0.1")
+        host = "[%s]" % ip if ":" in ip else ip
+        return "sip:mod_sofia@%s:%s" % (host, self.settings.get("sip-port", "5060"))
+
+
 class Dialplan:
     """The XML dialplan: contexts of extensions of conditions (mod_dialplan_xml rules)."""
 
@@ -238,6 +260,7 @@ class Config:
         self.dialplan = Dialplan(None)
         self.vars = _default_vars("")
         self._directory = None   # type: Optional[ET.Element]
+        self.sofia_profiles = []   # type: List[SofiaProfile]
 
     @classmethod
     def load(cls, conf_dir: Optional[str]) -> "Config":
@@ -309,6 +332,10 @@ class Config:
             for lst in (lists.findall("list") if lists is not None else []):
                 self._add_acl_list(lst)
         self.dialplan = Dialplan(self._section(root, "dialplan"))
+        sofia = self._configuration(root, "sofia.conf")
+        profiles = sofia.find("profiles") if sofia is not None else None
+        for prof in (profiles.findall("profile") if profiles is not None else []):
+            self.sofia_profiles.append(SofiaProfile(prof))
 
     def _add_acl_list(self, lst: ET.Element) -> None:
         nodes = []   # type: List[Tuple[object, bool]]
@@ -376,3 +403,20 @@ class Config:
                 for name, value in _params(elem.find("params")):
                     params[name.lower()] = value
         return DirectoryUser(user, domain, params)
+
+    def directory_users(self):
+        """Every user of the directory, in document order, as ``(domain, group, user)``
+        elements (``group`` is None for a user outside groups)."""
+        if self._directory is None:
+            return
+        for dom in self._directory.iter("domain"):
+            groups = dom.find("groups")
+            if groups is not None:
+                for group in groups.findall("group"):
+                    for users in group.findall("users"):
+                        for user in users.findall("user"):
+                            yield dom, group, user
+            else:
+                for users in dom.findall("users"):
+                    for user in users.findall("user"):
+                        yield dom, None, user

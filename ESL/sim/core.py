@@ -6,21 +6,22 @@ provide (the api commands, the dialplan applications, the outbound-socket connec
 to the switch at start-up (see :class:`Switch`), so nothing here imports them.
 """
 import itertools
-import json
 import os
 import re
 import socket
 import threading
 import time
 import uuid as uuidlib
+from collections import deque
 from email.utils import formatdate
-from typing import Callable, Dict, Generator, List, Optional
+from typing import Callable, Deque, Dict, Generator, List, Optional
 
 from ..protocol.server import ServerEvent
 from .config import Config
+from .coredb import CoreDB
 from .loop import Loop
 
-__all__ = ["Switch", "VERSION", "LOG_LEVELS"]
+__all__ = ["Switch", "VERSION", "LOG_LEVELS", "plain_api"]
 
 VERSION = "1.11.3-dev~64bit"
 VERSION_TEXT = "FreeSWITCH Version %s ( 64bit)" % VERSION
@@ -57,6 +58,20 @@ def _no_outbound(chan, targets, async_mode, full, done) -> None:
     done.set(None)
 
 
+def _no_stop() -> None:
+    """The stop hook of a switch that no server runs: nothing to stop."""
+
+
+def plain_api(fn: Callable[..., str]) -> Callable[..., Generator]:
+    """Wrap a plain function ``f(switch, arg) -> str`` as an api command generator."""
+    def gen(sw, arg):
+        return fn(sw, arg)
+        yield  # pragma: no cover (makes this a generator)
+    gen.__name__ = fn.__name__
+    gen.__doc__ = fn.__doc__
+    return gen
+
+
 class Switch:
     """One running simulated FreeSWITCH. Thread-safe entry points: :meth:`fire`,
     :meth:`api_sync`, :meth:`log`, listener registration.
@@ -74,6 +89,7 @@ class Switch:
         self.core_uuid = new_uuid()
         self.hostname = socket.gethostname()
         self.started = time.time()
+        self._started_mono = time.monotonic()
         self.heartbeat_interval = (config.heartbeat_interval if heartbeat_interval is None
                                    else heartbeat_interval)
         self.auth_timeout = auth_timeout
@@ -85,11 +101,18 @@ class Switch:
         self.channels = {}    # type: Dict[str, object]
         self.session_count_total = 0
         self.session_peak = 0
+        self._created = deque()   # type: Deque[float]
         self.global_vars = dict(config.vars)
+        #: The channels/calls tables that ``show`` reads (kept from fired events).
+        self.db = CoreDB(self.hostname)
         self._task_ids = itertools.count(1)
         self.api_commands = {}   # type: Dict[str, Callable[..., Generator]]
         self.applications = {}   # type: Dict[str, Callable[..., Generator]]
         self.connect_outbound = _no_outbound   # type: Callable[..., None]
+        #: Called (on the loop) once a ``shutdown`` has ended the calls: stop serving.
+        self.request_stop = _no_stop   # type: Callable[[], None]
+        #: Set while a ``shutdown elegant|asap`` waits for the calls to end.
+        self.shutdown_pending = False
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -129,8 +152,12 @@ class Switch:
         event.add("Event-Sequence", str(next(self._seq)))
 
     def fire(self, event: ServerEvent) -> None:
-        """Deliver an event to every listener that wants it (in listener order)."""
+        """Deliver an event to every listener that wants it (in listener order).
+
+        The core database sees it first, as FreeSWITCH's own event handler does.
+        """
         with self._lock:
+            self.db.on_event(event)
             listeners = list(self.listeners)
         for listener in listeners:
             listener.offer_event(event)
@@ -172,6 +199,23 @@ class Switch:
     def session_count(self) -> int:
         return len(self.channels)
 
+    def add_session(self, chan) -> None:
+        """List a new leg as live and count it (session id, peak, sessions per second)."""
+        self.session_count_total += 1
+        chan.session_id = self.session_count_total
+        self.channels[chan.uuid] = chan
+        self.session_peak = max(self.session_peak, len(self.channels))
+        self._created.append(time.monotonic())
+
+    def last_sps(self) -> int:
+        """Sessions created during the last whole second of the switch's clock, as FreeSWITCH
+        counts them: its timer closes a one-second window every second since start-up."""
+        now = time.monotonic()
+        window_end = now - (now - self._started_mono) % 1.0
+        while self._created and self._created[0] < window_end - 1.0:
+            self._created.popleft()
+        return sum(1 for t in self._created if t < window_end)
+
     def status_text(self) -> str:
         count = self.session_count()
         peak = self.session_peak
@@ -182,7 +226,7 @@ class Switch:
                 "%d session(s) max\nmin idle cpu 0.00/%.2f\n"
                 "Current Stack Size/Max 240K/8192K\n" % (
                     uptime_text(self.uptime_usec()), self.session_count_total, count, peak,
-                    peak, 0, self.config.sessions_per_second, peak, peak,
+                    peak, self.last_sps(), self.config.sessions_per_second, peak, peak,
                     self.config.max_sessions, self.idle_cpu()))
 
     # -- timers ----------------------------------------------------------------------------
@@ -228,7 +272,7 @@ class Switch:
                 ("Session-Count", str(self.session_count())),
                 ("Max-Sessions", str(self.config.max_sessions)),
                 ("Session-Per-Sec", str(self.config.sessions_per_second)),
-                ("Session-Per-Sec-Last", "0"), ("Session-Per-Sec-Max", str(peak)),
+                ("Session-Per-Sec-Last", str(self.last_sps())), ("Session-Per-Sec-Max", str(peak)),
                 ("Session-Per-Sec-FiveMin", str(peak)),
                 ("Session-Since-Startup", str(self.session_count_total)),
                 ("Session-Peak-Max", str(peak)), ("Session-Peak-FiveMin", str(peak)),
@@ -242,19 +286,22 @@ class Switch:
         return self.loop.run_sync(self.api(cmd, arg), "api " + cmd, timeout)
 
     def api(self, cmd: str, arg: str) -> Generator:
-        """Generator running api ``cmd`` with ``arg``; returns the output text.
+        """Generator running api ``cmd`` with ``arg``; returns the output text as the event
+        socket answers it (``-ERR <cmd> Command not found!``, ``-ERR no reply``)."""
+        out = yield from self.execute_api(cmd, arg)
+        if out is None:
+            return "-ERR %s Command not found!\n" % cmd.strip()
+        return out or "-ERR no reply\n"
 
-        Fires the ``API`` event after the command, as switch_api_execute does.
-        """
+    def execute_api(self, cmd: str, arg: str) -> Generator:
+        """Generator running api ``cmd`` as switch_api_execute does: returns its output, or
+        None when no such command exists, and fires the ``API`` event after it."""
         cmd = cmd.strip()
         arg = (arg or "").strip()
         func = self.api_commands.get(cmd.lower()) if cmd else None
-        if func is None:
-            out = "-ERR %s Command not found!\n" % cmd
-        else:
+        out = None
+        if func is not None:
             out = yield from func(self, arg)
-            if not out:
-                out = "-ERR no reply\n"
         ev = self.new_event("API", ("switch_loadable_module.c", "switch_api_execute", 3140))
         ev.add("API-Command", cmd)
         if arg:
@@ -282,6 +329,3 @@ class Switch:
         """The live channel with that uuid, or None."""
         return self.channels.get(uuid.strip()) if uuid else None
 
-
-def show_json(rows: List[Dict[str, str]]) -> str:
-    return json.dumps({"row_count": len(rows), "rows": rows}, indent=1)

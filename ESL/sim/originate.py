@@ -133,10 +133,7 @@ def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str,
 
 
 def _register(sw, chan: Channel) -> None:
-    sw.session_count_total += 1
-    chan.session_id = sw.session_count_total
-    sw.channels[chan.uuid] = chan
-    sw.session_peak = max(sw.session_peak, len(sw.channels))
+    sw.add_session(chan)
 
 
 def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generator:

@@ -56,7 +56,7 @@ _TIME_NAMES = (r"Event-Date-Local|Event-Date-GMT|Event-Date-Timestamp|Up-Time|Up
                r"Task-Runtime|variable_[a-z_]*_stamp|variable_(?:[a-z_]*_)?u?epoch|"
                r"variable_(?:u|m)?duration|variable_(?:flow_)?bill(?:m|u)?sec|"
                r"variable_(?:progress_media|progress|answer|wait)(?:m|u)?sec|"
-               )
+               r"(?:b_)?created(?:_epoch)?|call_created_epoch")   # show's columns
 _NONZERO_TIME_NAMES = r"(?:Caller|Channel|Other-Leg)-[A-Za-z-]*(?:-Time|-Last-Hold|-Hold-Accum)"
 _SEQ_NAMES = r"Event-Sequence|variable_session_id"
 _HOST_NAMES = r"FreeSWITCH-Hostname|FreeSWITCH-Switchname"
@@ -229,7 +229,9 @@ def replay(transcript: dict, host: str, port: int, outbound_port: Optional[int] 
 
     Connections named ``outbound`` are accepted on ``127.0.0.1:outbound_port`` (the port the
     dialplan's ``socket`` application dials). ``rewrite`` pairs are replaced in the expected
-    bytes (e.g. when the outbound port had to change). Returns a :class:`ReplayResult`.
+    bytes (e.g. when the outbound port had to change). A step is sent no earlier than the
+    previous one ended in the recording (``t``), so a recorded client's pauses are kept.
+    Returns a :class:`ReplayResult`.
     """
     result = ReplayResult(transcript.get("scenario", "?"))
     norm = Normalizer()
@@ -241,10 +243,16 @@ def replay(transcript: dict, host: str, port: int, outbound_port: Optional[int] 
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind(("127.0.0.1", outbound_port or 8040))
         server.listen(8)
+    # The recording's clock: time `t0` of the recording is `started` here.
+    started, t0 = time.monotonic(), steps[0]["t"]
     try:
         for number, step in enumerate(steps, 1):
             name = step["conn"]
             where = "step %d [%s]" % (number, name)
+            if number > 1:
+                pause = steps[number - 2]["t"] - t0 - (time.monotonic() - started)
+                if pause > 0:
+                    time.sleep(pause)
             conn = conns.get(name)
             if conn is None:
                 if name.startswith("outbound"):
@@ -270,6 +278,8 @@ def replay(transcript: dict, host: str, port: int, outbound_port: Optional[int] 
             if expected:
                 timeout = heartbeat_timeout if b"HEARTBEAT" in received else step_timeout
                 got = conn.read_frames(len(expected), timeout)
+                if b"HEARTBEAT" in received:   # our heartbeat interval differs: re-anchor
+                    started, t0 = time.monotonic(), step["t"]
             else:
                 nxt = steps[number]["t"] if number < len(steps) else step["t"] + 0.3
                 got = conn.read_frames(1, min(max(nxt - step["t"], 0.1), 0.5))
