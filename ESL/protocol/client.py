@@ -115,7 +115,8 @@ class Reply(Pending):
     __slots__ = ("kind", "check", "abandoned", "target")
 
     def __init__(self, kind: str, check: bool = True, target: Optional[Pending] = None):
-        super().__init__()
+        self.value = self.error = self.waiter = None    # Pending's, without the call
+        self.done = False
         self.kind = kind
         self.check = check
         self.abandoned = False      # a tombstone: the caller gave up, the reply is dropped

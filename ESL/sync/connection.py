@@ -4,8 +4,14 @@ The reader thread only reads: it feeds bytes to the protocol, wakes the callers 
 answers arrived and queues the events; it never runs user code and never waits for the
 consumer. Callers write their commands themselves: appending the reply slot and writing the
 bytes happen under one lock, so the order of slots is the order on the wire.
+
+Reading is a token (a lock) held by whoever reads the socket. A caller waiting for a command
+reply takes it and reads the socket itself (doing exactly what the reader thread does, and
+nothing else), which spares two thread switches per call; the reader thread steps aside
+while callers read and for a moment after, and reads again once they are done.
 """
 import logging
+import select
 import socket
 import threading
 import time
@@ -23,16 +29,15 @@ __all__ = ["Connection", "Job"]
 logger = logging.getLogger("ESL.sync")
 
 _RECV_SIZE = 65536
-_LockType = type(threading.Lock())
+# How long the reader thread stays aside after a caller read the socket: a caller making
+# one call after another keeps the token without handing it back and forth, and the reader
+# thread, which looks again at this interval, wakes rarely enough not to slow it down.
+_CALLER_LINGER = 0.02
 
 
 def _wake(pending: Pending) -> None:
     waiter = pending.waiter
-    if waiter is None:
-        return
-    if type(waiter) is _LockType:
-        waiter.release()
-    else:
+    if waiter is not None:
         waiter.set()
 
 
@@ -106,6 +111,14 @@ class Connection:
         self._link_up = threading.Event()
         self._final_error: Optional[ESLError] = None
         self._reader: Optional[threading.Thread] = None
+        self._token = threading.Lock()      # the right to read the socket
+        self._park = threading.Condition(threading.Lock())  # guards the next three
+        self._callers = 0                   # callers reading (or about to) for a reply
+        self._last_caller = 0.0             # when the last of them finished
+        self._reader_selecting = False      # the reader thread waits in select()
+        self._poke_r, self._poke_w = socket.socketpair()    # wakes that select()
+        self._poke_r.setblocking(False)
+        self._poke_w.setblocking(False)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -252,6 +265,8 @@ class Connection:
         sock = self._sock
         if sock is not None:
             _shutdown(sock)
+        with self._park:
+            self._park.notify()
         reader = self._reader
         if reader is not None and reader is not threading.current_thread():
             reader.join(self._timeout)
@@ -279,9 +294,10 @@ class Connection:
 
     def _call(self, make: Callable[[ClientProtocol], Pending],
               timeout: Optional[float]) -> Pending:
-        """Queue a command with ``make(protocol)`` and write it; returns its pending, with a
-        waiter attached. During a reconnect, waits up to ``timeout`` (else the connect
-        timeout) for the new link."""
+        """Queue a command with ``make(protocol)`` and write it; returns its pending (a job
+        or an execute wait with a threading.Event to wait on; a reply's caller reads the
+        socket itself, see :meth:`_read_until`). During a reconnect, waits up to
+        ``timeout`` (else the connect timeout) for the new link."""
         if not self._link_up.is_set() and not self.closed:
             self._link_up.wait(timeout if timeout is not None else self._timeout)
         if self._final_error is not None:
@@ -289,10 +305,8 @@ class Connection:
         with self._write_lock:
             with self._lock:
                 pending = make(self._proto)
-                pending.waiter = threading.Lock() if isinstance(pending, Reply) \
-                    else threading.Event()
-                if type(pending.waiter) is _LockType:
-                    pending.waiter.acquire()
+                if type(pending) is not Reply:
+                    pending.waiter = threading.Event()
                 data = self._proto.data_to_send()
             self._write(data)
         return pending
@@ -308,17 +322,19 @@ class Connection:
                 logger.debug("write failed: %s", exc)
                 _shutdown(sock)
                 return
-            with self._lock:
-                data = self._proto.data_to_send()
+            if self._proto.wants_write():    # what the reader queued meanwhile
+                with self._lock:
+                    data = self._proto.data_to_send()
+            else:
+                return
 
     def _wait(self, pending: Pending, timeout: Optional[float], what: str,
               abandon: bool = True):
         if not pending.done:
-            waiter = pending.waiter
-            if type(waiter) is _LockType:
-                got = waiter.acquire(True, -1 if timeout is None else max(timeout, 0))
+            if type(pending) is Reply:
+                got = self._read_until(pending, timeout)
             else:
-                got = waiter.wait(timeout)
+                got = pending.waiter.wait(timeout)
             if not got:
                 with self._lock:
                     if not pending.done:
@@ -326,6 +342,99 @@ class Connection:
                             self._proto.abandon(pending)
                         raise Timeout("%s: no answer within %s s" % (what, timeout))
         return pending.outcome()
+
+    def _read_until(self, pending: Pending, timeout: Optional[float]) -> bool:
+        """Read the socket in this (calling) thread until ``pending`` is done; False on
+        timeout. Whoever holds the read token meanwhile may finish it for us."""
+        deadline = _deadline(timeout)
+        park = self._park
+        with park:
+            self._callers += 1
+            if self._reader_selecting:
+                _poke(self._poke_w)         # the reader thread hands the token over
+        token = self._token
+        liveness = self._liveness
+        try:
+            while not pending.done:
+                left = None
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                if not token.acquire(True, -1 if left is None else left):
+                    continue
+                try:
+                    if pending.done or self._proto.state != OPEN:
+                        break           # (a lost link failed every pending call)
+                    sock = self._sock
+                    limit = left
+                    if liveness is not None and (left is None or liveness < left):
+                        limit = liveness
+                    try:
+                        # Without a limit the blocking recv() waits; close() ends it.
+                        if limit is not None and not select.select([sock], [], [], limit)[0]:
+                            if limit is liveness:
+                                self._process(b"", ConnectionClosed(
+                                    "no traffic from the server for %s s" % liveness))
+                                break
+                            continue
+                    except (OSError, ValueError) as exc:
+                        self._process(b"", ConnectionClosed("connection lost: %s" % exc))
+                        break
+                    self._receive(sock)
+                finally:
+                    token.release()
+        finally:
+            unread = _readable_now(self._sock)
+            with park:
+                self._callers -= 1
+                if unread and not self._callers:
+                    # Events are waiting: the reader thread takes over at once.
+                    self._last_caller = 0.0
+                    park.notify()
+                else:
+                    # No wake-up: the reader thread looks again within _CALLER_LINGER, and
+                    # a next call in between keeps the token here.
+                    self._last_caller = time.monotonic()
+        return True
+
+    def _receive(self, sock: socket.socket) -> bool:
+        """Read what the socket has (it is readable) and hand it to the protocol; wake the
+        callers that got their answer, queue the events. Holds the read token. Returns
+        False once the link is lost."""
+        error = None
+        try:
+            data = sock.recv(_RECV_SIZE)
+        except OSError as exc:
+            data = b""
+            error = ConnectionClosed("connection lost: %s" % exc)
+        return self._process(data, error)
+
+    def _process(self, data: bytes, error: Optional[ESLError]) -> bool:
+        proto = self._proto
+        with self._lock:
+            if data:
+                proto.receive_data(data)
+            elif error is None:
+                proto.receive_eof()
+            else:
+                proto.connection_lost(error)
+            finished = proto.finished()
+            events = proto.events_received()
+            more = proto.wants_write()
+            up = proto.state == OPEN
+            if not up:
+                self._link_up.clear()
+        if events:
+            self._events.put_many(events)
+        for pending in finished:
+            _wake(pending)
+        if more and up:
+            self._flush()
+        if not up:
+            with self._park:
+                self._park.notify()     # the reader thread takes the drop from here
+        return up
 
     # -- internals: links ----------------------------------------------------------------
 
@@ -382,7 +491,7 @@ class Connection:
                     events = proto.events_received()
                     proto.finished()
             handshake.outcome()
-            sock.settimeout(self._liveness)
+            sock.settimeout(None)       # reads wait in select(), with their own timeouts
             self._sock = sock
             if events:
                 self._events.put_many(events)
@@ -408,43 +517,44 @@ class Connection:
                 self._final_error = ConnectionClosed("the connection is closed")
             self._link_up.set()         # calls waiting for a link see the final error
             self._events.close(self._final_error)
+            with self._token:
+                self._poke_r.close()
+                self._poke_w.close()
 
     def _read(self, sock: socket.socket) -> None:
-        """Read one link until it ends."""
+        """Read one link until it ends (stepping aside while callers read)."""
         proto = self._proto
-        lock = self._lock
-        events_queue = self._events
+        park = self._park
+        liveness = self._liveness
+        poke = self._poke_r
         while True:
-            error = None
+            with park:
+                while proto.state == OPEN and not self._closing.is_set() and (
+                        self._callers or
+                        time.monotonic() - self._last_caller < _CALLER_LINGER):
+                    park.wait(_CALLER_LINGER)
+                if proto.state != OPEN:
+                    return              # a caller's read saw the drop
+                self._reader_selecting = True
             try:
-                data = sock.recv(_RECV_SIZE)
-            except socket.timeout:
-                data = b""
-                error = ConnectionClosed("no traffic from the server for %s s" % self._liveness)
-            except OSError as exc:
-                data = b""
-                error = ConnectionClosed("connection lost: %s" % exc)
-            with lock:
-                if data:
-                    proto.receive_data(data)
-                elif error is None:
-                    proto.receive_eof()
-                else:
-                    proto.connection_lost(error)
-                finished = proto.finished()
-                events = proto.events_received()
-                more = proto.wants_write()
-                lost = proto.state != OPEN
-                if lost:
-                    self._link_up.clear()
-            if events:
-                events_queue.put_many(events)
-            for pending in finished:
-                _wake(pending)
-            if more and not lost:
-                self._flush()
-            if lost:
-                return
+                with self._token:
+                    try:
+                        readable = select.select([sock, poke], [], [], liveness)[0]
+                    except (OSError, ValueError) as exc:
+                        self._process(b"", ConnectionClosed("connection lost: %s" % exc))
+                        return
+                    if poke in readable:
+                        _drain(poke)
+                        continue        # a caller wants to read
+                    if not readable:
+                        self._process(b"", ConnectionClosed(
+                            "no traffic from the server for %s s" % liveness))
+                        return
+                    if not self._receive(sock):
+                        return
+            finally:
+                with park:
+                    self._reader_selecting = False
 
     def _flush(self) -> None:
         """Write what the protocol queued by itself, unless a caller is writing (the caller
@@ -503,6 +613,29 @@ def _left(deadline: Optional[float]) -> Optional[float]:
     if left <= 0:
         raise socket.timeout("timed out")
     return left
+
+
+def _readable_now(sock: Optional[socket.socket]) -> bool:
+    """True if ``sock`` has bytes (or end of file) to read right now."""
+    try:
+        return bool(sock is not None and select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return False
+
+
+def _poke(sock: socket.socket) -> None:
+    try:
+        sock.send(b"x")
+    except OSError:
+        pass                # full: a wake-up is pending anyway
+
+
+def _drain(sock: socket.socket) -> None:
+    try:
+        while sock.recv(4096):
+            pass
+    except OSError:
+        pass
 
 
 def _shutdown(sock: socket.socket) -> None:
