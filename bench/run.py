@@ -9,7 +9,9 @@ min–max, ratios against the reference and the misframed/lost counts of every l
 line is ``ratios vs reference: plain=… json=… sip_plain=… …``. With ``--check`` the exit
 status is 1 when a target is missed (never used by the test suite: timings are noisy).
 
-Libraries (:data:`LIBRARIES`): ``ours`` (the repo root on PYTHONPATH), ``ref`` (the folder
+Libraries (:data:`LIBRARIES`): ``ours`` (the repo root on PYTHONPATH), ``sync`` (the same
+package's modern blocking client, ``ESL.sync``; its ratios are ``sync_*`` in the last line,
+targets in :data:`SYNC_TARGETS`), ``ref`` (the folder
 printed by ``compat/build_reference.py``), ``greenswitch`` and ``genesis`` (each ``pip
 install``-ed into a throwaway virtualenv of its own under bench/.cache, never a dependency of
 the package). A library that cannot be set up is reported and skipped. Tests: :data:`TESTS`; targets: :data:`TARGETS`. To add a client, add a row to
@@ -88,6 +90,9 @@ TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True),
            ("xml", "xml", None, True), ("api", "api", 1.3, True),
            ("api_split", "api_split", 1.3, True), ("bgapi", "bgapi", 1.2, True),
            ("rss", "rss", 1.0, False), ("walk", "walk", 1.0, True))
+# The modern blocking client (library "sync") against the reference: (ratio key, test, target).
+SYNC_TARGETS = (("sync_plain", "plain", 2.0), ("sync_json", "json", None),
+                ("sync_api", "api", 1.0), ("sync_bgapi", "bgapi", None))
 
 
 def log(msg):
@@ -150,6 +155,7 @@ class Library:
 
 LIBRARIES = {
     "ours": Library("ours", lambda: setup_ours(OURS_ROOT[0]), "client_esl.py"),
+    "sync": Library("ESL.sync", lambda: setup_ours(OURS_ROOT[0]), "client_sync.py"),
     "ref": Library("reference", setup_ref, "client_esl.py"),
     "greenswitch": Library("greenswitch", setup_greenswitch, "client_greenswitch.py"),
     "genesis": Library("genesis", setup_genesis, "client_genesis.py"),
@@ -349,6 +355,15 @@ def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
         ok = ok and met
         verdicts.append("%s %s %.1fx: %s" % (key, ">=" if higher else "<=", target,
                                             "met" if met else "MISSED"))
+    for key, test, target in SYNC_TARGETS:
+        r = ratio(summary, test, "sync") if "sync" in libs and test in summary else None
+        if r is None:
+            continue
+        parts.append("%s=%.2fx" % (key, r))
+        if target is not None:
+            met = r >= target
+            ok = ok and met
+            verdicts.append("%s >= %.1fx: %s" % (key, target, "met" if met else "MISSED"))
     slow = summary.get("slow", {}).get("ours", {})
     if slow.get("runs"):
         met = slow["median"] <= socket_limit_mb
@@ -372,7 +387,7 @@ def socket_limit_mb():
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--libs", default="ours,ref,greenswitch,genesis",
+    ap.add_argument("--libs", default="ours,sync,ref,greenswitch,genesis",
                     help="comma-separated, from: " + ",".join(LIBRARIES))
     ap.add_argument("--tests", default=",".join(TESTS),
                     help="comma-separated, from: " + ",".join(TESTS))
