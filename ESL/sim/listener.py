@@ -43,6 +43,13 @@ class Listener(EventSubscriber):
         self.sim = sim
         self.sw = sim.switch
         self.sock = sock
+        # As mod_event_socket does for every connection, inbound and outbound: without it a
+        # reply followed by an event (bgapi, then BACKGROUND_JOB) or a frame written in two
+        # sends waits for the client's delayed ACK, ~40 ms.
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass   # not a TCP socket (a test's socketpair)
         self.peer = peer
         self.reader = proto.CommandReader()
         self.outbound = channel is not None
@@ -205,7 +212,14 @@ class Listener(EventSubscriber):
                 self._send(item)
 
     def _send(self, data: bytes) -> None:
-        self.sock.sendall(data)
+        # As mod_event_socket writes: a frame with a Content-Length (api reply, event, log
+        # line, notice) as two sends, its header block and then its body; others in one.
+        end = data.find(b"\n\n") + 2
+        if 1 < end < len(data) and b"Content-Length: " in data[:end]:
+            self.sock.sendall(data[:end])
+            self.sock.sendall(data[end:])
+        else:
+            self.sock.sendall(data)
 
     def _end(self) -> None:
         self.finished = True
