@@ -67,7 +67,7 @@ def _env():
 
 def test_readme_has_an_inbound_and_an_outbound_example():
     blocks = readme_blocks()
-    assert len(blocks) == 2
+    assert len(blocks) == 4         # each in the SWIG API, then in the modern one
     assert 'ESLconnection("127.0.0.1", "8021", "ClueCon")' in blocks[0]
     assert "ESLconnection(self.request.fileno())" in blocks[1]
     assert "getInfo()" in blocks[1] and 'execute("answer"' in blocks[1]
@@ -180,3 +180,103 @@ def test_readme_links_point_at_existing_files():
     assert links
     missing = [link for link in links if not os.path.exists(os.path.join(ROOT, link))]
     assert missing == []
+
+
+# -- the modern API's page ---------------------------------------------------------------------
+
+def _modern_blocks():
+    return rst_python_blocks("modern.rst")
+
+
+def test_modern_page_inbound_examples_run_against_the_simulator(tmp_path):
+    from modern import SIM_CONF
+    blocks = [b for b in _modern_blocks() if "8021" in b]
+    assert len(blocks) == 3
+    with Simulator(SIM_CONF) as sim:
+        out = ""
+        for code in blocks:
+            result = run_example(code.replace("8021", str(sim.port)), str(tmp_path))
+            assert result.returncode == 0, result.stdout
+            out += result.stdout
+    assert "UP 0 years" in out and "refused: -ERR no_such_command" in out
+    assert re.search(r"^originate: \+OK [0-9a-f-]{36}$", out, re.M), out
+    assert re.search(r"^CHANNEL_HANGUP_COMPLETE [0-9a-f-]{36} NORMAL_CLEARING$", out, re.M), out
+
+
+def test_modern_page_outbound_example_handles_a_call(tmp_path):
+    from modern import SIM_CONF, originate_to
+    code = next(b for b in _modern_blocks() if "serve(" in b)
+    port = free_port()
+    path = tmp_path / "outbound.py"
+    path.write_text(code.replace("8040", str(port)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-u", str(path)], cwd=str(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, env=_env())
+    try:
+        assert _wait_listening(port, proc), "the example's server did not start"
+        with Simulator(SIM_CONF) as sim:
+            con = ESL.ESLconnection("127.0.0.1", sim.port, "ClueCon")
+            con.events("plain", "CHANNEL_HANGUP_COMPLETE")
+            body = con.api("originate", originate_to(port)).getBody()
+            ev = con.recvEventTimed(10000)
+            con.disconnect()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=TIMEOUT)
+    assert body.startswith("+OK "), body
+    assert ev is not None and ev.getType() == "CHANNEL_HANGUP_COMPLETE"
+    assert re.search(r"call from \S+ %s" % body[4:].strip(), out), out
+    assert "played: FILE PLAYED" in out and "Traceback" not in out, out
+
+
+def test_readme_modern_inbound_example_runs_against_the_simulator(tmp_path):
+    code = readme_blocks()[2]
+    assert "from ESL.sync import connect" in code and "8021" in code
+    with Simulator() as sim:
+        result = run_example(code.replace("8021", str(sim.port)), str(tmp_path))
+    assert result.returncode == 0, result.stdout
+    assert "UP 0 years" in result.stdout
+    assert "originate failed: -ERR CHAN_NOT_IMPLEMENTED" in result.stdout
+    assert "no event for 1 s" in result.stdout
+
+
+def test_readme_modern_outbound_example_handles_a_call(tmp_path):
+    code = readme_blocks()[3]
+    assert "serve(handle" in code and "9000" in code
+    port = free_port()
+    path = tmp_path / "outbound.py"
+    path.write_text(code.replace("9000", str(port)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-u", str(path)], cwd=str(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, env=_env())
+    try:
+        assert _wait_listening(port, proc), "the example's server did not start"
+        with Simulator(_conf_routing_100_to(port, str(tmp_path))) as sim:
+            con = ESL.ESLconnection("127.0.0.1", sim.port, "ClueCon")
+            con.events("plain", "CHANNEL_HANGUP_COMPLETE")
+            body = con.api("originate", "loopback/100 &park").getBody()
+            ev = con.recvEventTimed(10000)
+            con.disconnect()
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=TIMEOUT)
+    assert body.startswith("+OK "), body
+    assert ev is not None and ev.getType() == "CHANNEL_HANGUP_COMPLETE"
+    assert re.search(r"call from \S+ [0-9a-f-]{36}", out), out
+    assert "Traceback" not in out, out
+
+
+def test_migration_page_same_script_in_both_apis(tmp_path):
+    from modern import SIM_CONF
+    blocks = rst_python_blocks("migration.rst")[-2:]
+    assert "import ESL " in blocks[0] and "from ESL.sync import connect" in blocks[1]
+    outputs = []
+    with Simulator(SIM_CONF) as sim:
+        for code in blocks:
+            code = code.replace('"8021"', '"%d"' % sim.port).replace("8021", str(sim.port))
+            result = run_example(code, str(tmp_path))
+            assert result.returncode == 0, result.stdout
+            outputs.append(result.stdout)
+    for out in outputs:
+        assert "UP 0 years" in out and re.search(r"^originate: \+OK [0-9a-f-]{36}$", out, re.M)
+        assert re.search(r"^CHANNEL_ANSWER [0-9a-f-]{36}$", out, re.M), out
