@@ -1,7 +1,7 @@
-"""`make bench`: our ESL against the reference C binding, greenswitch and genesis, side by side.
+"""`make bench`: our ESL (legacy, ESL.sync, ESL.asyncio), the C binding, greenswitch, genesis.
 
-Usage: ``python3 bench/run.py [--rounds N] [--libs ours,ref,greenswitch,genesis] [--tests ...]
-[--quick] [--check] [--pin] [--ours DIR] [--json FILE]``
+Usage: ``python3 bench/run.py [--rounds N] [--libs ours,sync,asyncio,ref,greenswitch,genesis]
+[--tests ...] [--quick] [--check] [--pin] [--ours DIR] [--json FILE]``
 
 One run starts bench/server.py (a separate process), then for each round and each test runs one
 client process per library, rotating the order of the libraries every round, and prints medians,
@@ -9,9 +9,10 @@ min–max, ratios against the reference and the misframed/lost counts of every l
 line is ``ratios vs reference: plain=… json=… sip_plain=… …``. With ``--check`` the exit
 status is 1 when a target is missed (never used by the test suite: timings are noisy).
 
-Libraries (:data:`LIBRARIES`): ``ours`` (the repo root on PYTHONPATH), ``sync`` (the same
-package's modern blocking client, ``ESL.sync``; its ratios are ``sync_*`` in the last line,
-targets in :data:`SYNC_TARGETS`), ``ref`` (the folder
+Libraries (:data:`LIBRARIES`): ``ours`` (the repo root on PYTHONPATH), ``sync`` and
+``asyncio`` (the same package's modern clients, ``ESL.sync`` and ``ESL.asyncio``; their ratios
+are ``sync_*`` and ``asyncio_*`` in the last line, targets in :data:`MODERN_TARGETS`), ``ref``
+(the folder
 printed by ``compat/build_reference.py``), ``greenswitch`` and ``genesis`` (each ``pip
 install``-ed into a throwaway virtualenv of its own under bench/.cache, never a dependency of
 the package). A library that cannot be set up is reported and skipped. Tests: :data:`TESTS`; targets: :data:`TARGETS`. To add a client, add a row to
@@ -90,9 +91,17 @@ TARGETS = (("plain", "plain", 2.0, True), ("json", "json", 2.0, True),
            ("xml", "xml", None, True), ("api", "api", 1.3, True),
            ("api_split", "api_split", 1.3, True), ("bgapi", "bgapi", 1.2, True),
            ("rss", "rss", 1.0, False), ("walk", "walk", 1.0, True))
-# The modern blocking client (library "sync") against the reference: (ratio key, test, target).
-SYNC_TARGETS = (("sync_plain", "plain", 2.0), ("sync_json", "json", None),
-                ("sync_api", "api", 1.0), ("sync_bgapi", "bgapi", None))
+# The modern clients (libraries "sync", "asyncio") against another library, in one run:
+# (ratio key, test, library, against, target or None).
+MODERN_TARGETS = (("sync_plain", "plain", "sync", "ref", 2.0),
+                  ("sync_json", "json", "sync", "ref", None),
+                  ("sync_api", "api", "sync", "ref", 1.0),
+                  ("sync_bgapi", "bgapi", "sync", "ref", None),
+                  ("asyncio_plain", "plain", "asyncio", "ref", 1.5),
+                  ("asyncio_plain_vs_genesis", "plain", "asyncio", "genesis", 5.0),
+                  ("asyncio_json", "json", "asyncio", "ref", None),
+                  ("asyncio_api", "api", "asyncio", "ref", None),
+                  ("asyncio_bgapi", "bgapi", "asyncio", "ref", None))
 
 
 def log(msg):
@@ -156,6 +165,7 @@ class Library:
 LIBRARIES = {
     "ours": Library("ours", lambda: setup_ours(OURS_ROOT[0]), "client_esl.py"),
     "sync": Library("ESL.sync", lambda: setup_ours(OURS_ROOT[0]), "client_sync.py"),
+    "asyncio": Library("ESL.asyncio", lambda: setup_ours(OURS_ROOT[0]), "client_asyncio.py"),
     "ref": Library("reference", setup_ref, "client_esl.py"),
     "greenswitch": Library("greenswitch", setup_greenswitch, "client_greenswitch.py"),
     "genesis": Library("genesis", setup_genesis, "client_genesis.py"),
@@ -293,9 +303,9 @@ def summarize(results, libs, tests, frame_bytes=None):
     return out
 
 
-def ratio(summary, test, lib="ours"):
+def ratio(summary, test, lib="ours", base="ref"):
     row = summary.get(test, {})
-    a, b = row.get(lib, {}).get("median"), row.get("ref", {}).get("median")
+    a, b = row.get(lib, {}).get("median"), row.get(base, {}).get("median")
     if a is None or not b:
         return None
     return a / b
@@ -355,13 +365,16 @@ def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
         ok = ok and met
         verdicts.append("%s %s %.1fx: %s" % (key, ">=" if higher else "<=", target,
                                             "met" if met else "MISSED"))
-    for key, test, target in SYNC_TARGETS:
-        r = ratio(summary, test, "sync") if "sync" in libs and test in summary else None
+    for key, test, lib, base, target in MODERN_TARGETS:
+        r = ratio(summary, test, lib, base) if lib in libs and test in summary else None
         if r is None:
             continue
         parts.append("%s=%.2fx" % (key, r))
         if target is not None:
             met = r >= target
+            mine = summary[test][lib]
+            if test in STREAMS and mine.get("misframed", 1) + mine.get("lost", 1) != 0:
+                met = False
             ok = ok and met
             verdicts.append("%s >= %.1fx: %s" % (key, target, "met" if met else "MISSED"))
     slow = summary.get("slow", {}).get("ours", {})
@@ -387,7 +400,7 @@ def socket_limit_mb():
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--libs", default="ours,sync,ref,greenswitch,genesis",
+    ap.add_argument("--libs", default="ours,sync,asyncio,ref,greenswitch,genesis",
                     help="comma-separated, from: " + ",".join(LIBRARIES))
     ap.add_argument("--tests", default=",".join(TESTS),
                     help="comma-separated, from: " + ",".join(TESTS))
