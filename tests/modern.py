@@ -8,6 +8,8 @@ import socket
 import threading
 import time
 
+import pytest
+
 import ESL
 from ESL.sim import Simulator
 
@@ -20,6 +22,15 @@ TONE = "tone_stream://%(1000,0,350)"
 TONE_SECONDS = 1.0
 #: A tone that outlasts any test (a hangup cuts it).
 LONG_TONE = "tone_stream://%(30000,0,350)"
+
+
+@pytest.fixture
+def modern_sim():
+    """A simulator with the shared configuration (:data:`SIM_CONF`), stopped at the end.
+    Import it into a test module: ``from modern import modern_sim``."""
+    simulator = Simulator(SIM_CONF).start()
+    yield simulator
+    simulator.stop()
 
 
 def originate_to(port, exten="9998"):

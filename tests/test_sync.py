@@ -6,20 +6,15 @@ import time
 
 import pytest
 from conftest import need_tracemalloc
-from modern import (LONG_TONE, SIM_CONF, TONE, TONE_SECONDS, CountingRefuser, Streamer,
-                    fire_custom, originate_to, restart, silent_server, wait_for)
+from modern import (LONG_TONE, TONE, TONE_SECONDS, CountingRefuser, Streamer, fire_custom,
+                    modern_sim, originate_to, restart, silent_server, wait_for)
 
 from ESL.exceptions import (AuthenticationError, ChannelHungUp, CommandError, ConnectionClosed,
                             Timeout)
-from ESL.sim import Simulator
 from ESL.sync import connect, serve
 
 
-@pytest.fixture
-def sim():
-    simulator = Simulator(SIM_CONF).start()
-    yield simulator
-    simulator.stop()
+sim = modern_sim
 
 
 @pytest.fixture
