@@ -19,9 +19,8 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional, Tuple, Union
 
 from .. import _sockopts
 from ..datastructures import Event
-from ..exceptions import (AuthenticationError, ConnectionClosed, ESLError, Timeout)
-from ..protocol.client import OPEN, ClientProtocol, ExecuteWait, Job as _JobState, Pending, \
-    Reply, backoff
+from ..exceptions import AuthenticationError, ConnectionClosed, ESLError, Timeout
+from ..protocol.client import OPEN, ClientProtocol, Job as _JobState, Pending, Reply, backoff
 from .messages import EventQueue
 
 __all__ = ["Connection", "Job"]
@@ -273,6 +272,9 @@ class Connection:
         else:
             self._link_lost(ConnectionClosed("the connection was closed"))
             self._events.close()
+            if reader is None:
+                self._poke_r.close()
+                self._poke_w.close()
 
     def __enter__(self) -> "Connection":
         return self
@@ -448,6 +450,8 @@ class Connection:
             self._handshake(sock, deadline)
         except BaseException:
             _close(sock)
+            self._poke_r.close()
+            self._poke_w.close()
             raise
         self._reader = threading.Thread(target=self._run, args=(sock,), daemon=True,
                                         name="esl-reader")
