@@ -32,13 +32,16 @@ def readme_blocks():
 
 
 def rst_python_blocks(name):
-    """The bodies of the ``.. code-block:: python`` directives of docs/<name>."""
+    """The bodies of the ``.. code-block:: python`` directives of docs/<name> (without their
+    options, such as ``:caption:``)."""
     lines = _read("docs", name).splitlines()
     blocks = []
     i = 0
     while i < len(lines):
         if lines[i].strip() == ".. code-block:: python":
             i += 1
+            while i < len(lines) and re.match(r"   :\w+:", lines[i]):
+                i += 1
             body = []
             while i < len(lines) and (not lines[i].strip() or lines[i].startswith("   ")):
                 body.append(lines[i])
@@ -184,14 +187,18 @@ def test_readme_links_point_at_existing_files():
 
 # -- the modern API's page ---------------------------------------------------------------------
 
-def _modern_blocks():
-    return rst_python_blocks("modern.rst")
+def _modern_blocks(flavour):
+    """The modern page's examples of one front end ("sync" or "asyncio")."""
+    return [b for b in rst_python_blocks("modern.rst")
+            if ("from ESL.asyncio import" in b) == (flavour == "asyncio")]
 
 
-def test_modern_page_inbound_examples_run_against_the_simulator(tmp_path):
+@pytest.mark.parametrize("flavour", ["sync", "asyncio"])
+def test_modern_page_inbound_examples_run_against_the_simulator(tmp_path, flavour):
     from modern import SIM_CONF
-    blocks = [b for b in _modern_blocks() if "8021" in b]
+    blocks = [b for b in _modern_blocks(flavour) if "8021" in b]
     assert len(blocks) == 3
+    assert all("from ESL.%s import connect" % flavour in b for b in blocks)
     with Simulator(SIM_CONF) as sim:
         out = ""
         for code in blocks:
@@ -203,9 +210,11 @@ def test_modern_page_inbound_examples_run_against_the_simulator(tmp_path):
     assert re.search(r"^CHANNEL_HANGUP_COMPLETE [0-9a-f-]{36} NORMAL_CLEARING$", out, re.M), out
 
 
-def test_modern_page_outbound_example_handles_a_call(tmp_path):
+@pytest.mark.parametrize("flavour", ["sync", "asyncio"])
+def test_modern_page_outbound_example_handles_a_call(tmp_path, flavour):
     from modern import SIM_CONF, originate_to
-    code = next(b for b in _modern_blocks() if "serve(" in b)
+    code = next(b for b in _modern_blocks(flavour) if "serve(" in b)
+    assert "from ESL.%s import serve" % flavour in code
     port = free_port()
     path = tmp_path / "outbound.py"
     path.write_text(code.replace("8040", str(port)), encoding="utf-8")
