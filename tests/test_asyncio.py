@@ -9,21 +9,15 @@ import time
 import aio
 import pytest
 from conftest import need_tracemalloc
-from modern import (LONG_TONE, SIM_CONF, TONE, TONE_SECONDS, CountingRefuser, Streamer,
-                    fire_custom, originate_to, restart, silent_server)
+from modern import (LONG_TONE, TONE, TONE_SECONDS, CountingRefuser, Streamer, fire_custom,
+                    modern_sim, originate_to, restart, silent_server)
 
 from ESL.asyncio import Connection, Job, OutboundConnection, Server, connect, serve
 from ESL.datastructures import Event
 from ESL.exceptions import (AuthenticationError, ChannelHungUp, CommandError, ConnectionClosed,
                             Timeout)
-from ESL.sim import Simulator
 
-
-@pytest.fixture
-def sim():
-    simulator = Simulator(SIM_CONF).start()
-    yield simulator
-    simulator.stop()
+sim = modern_sim        # the fixture shared with test_sync.py, under the name both use
 
 
 def test_import_ESL_asyncio_imports_neither_sync_nor_threads_of_its_own():
