@@ -274,6 +274,34 @@ async def test_close_stops_a_reconnecting_connection_at_once(sim):
 
 
 @aio.async_test
+async def test_close_during_a_reconnect_handshake_closes_the_half_made_link():
+    links, eofs = [], []
+
+    async def login_once_then_stay_silent(reader, writer):
+        links.append(writer)
+        if len(links) == 1:
+            await _greet_and_login(reader, writer)
+            writer.close()                          # the drop
+            return
+        eofs.append(await reader.read())            # b"" once the client closed its side
+        writer.close()
+
+    listener = await asyncio.start_server(login_once_then_stay_silent, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    try:
+        conn = await connect("127.0.0.1", port, reconnect=True, timeout=30)
+        assert (await conn.recv(timeout=10)).name == "SERVER_DISCONNECTED"
+        assert await aio.until(lambda: len(links) == 2)     # now waiting for a greeting
+        started = time.monotonic()
+        await conn.close()
+        assert time.monotonic() - started < 2 and conn.closed
+        assert await aio.until(lambda: eofs == [b""])
+    finally:
+        listener.close()
+        await listener.wait_closed()
+
+
+@aio.async_test
 async def test_liveness_closes_a_link_without_traffic():
     import socket
     listener = socket.socket()

@@ -85,8 +85,12 @@ class Job:
             if state.waiter is None:
                 state.waiter = []
             state.waiter.append(future)
-            await self._connection._wait_future(state, future, timeout,
-                                                "bgapi job %s" % self.uuid, abandon=False)
+            try:
+                await self._connection._wait_future(state, future, timeout,
+                                                    "bgapi job %s" % self.uuid, abandon=False)
+            finally:
+                if future in state.waiter:
+                    state.waiter.remove(future)
         return state.outcome()
 
     def __await__(self):
@@ -541,6 +545,10 @@ class Connection:
                     writer.close()
                 logger.info("reconnect attempt %d failed: %s", attempt, exc)
                 continue
+            except BaseException:       # cancelled by close(): no half-made link is left open
+                if writer is not None:
+                    writer.close()
+                raise
             logger.info("reconnected (attempt %d)", attempt)
             if self._closing:
                 writer.close()
