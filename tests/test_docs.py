@@ -87,8 +87,8 @@ def test_inbound_example_runs_against_the_simulator(tmp_path, source):
         result = run_example(code.replace('"8021"', '"%d"' % sim.port), str(tmp_path))
     assert result.returncode == 0, result.stdout
     assert "UP 0 years" in result.stdout                       # api("status") output
-    # The simulator has no user/ endpoint: the background job reports it, and the loop ends.
-    assert "originate: -ERR CHAN_NOT_IMPLEMENTED" in result.stdout
+    # A stock simulator has no user 1000: the background job reports it, and the loop ends.
+    assert "originate: -ERR SUBSCRIBER_ABSENT" in result.stdout
     assert "BACKGROUND_JOB" in result.stdout
 
 

@@ -137,6 +137,13 @@ class Simulator:
         """``(host, port)`` the simulator listens on."""
         return (self.host, self.port)
 
+    def register(self, user: str, domain: Optional[str] = None) -> None:
+        """Count directory user ``user`` (of ``domain``, default the ``domain`` variable) as
+        registered, so that ``user/<user>`` reaches a simulated phone that answers instead of
+        failing with USER_NOT_REGISTERED."""
+        domain = domain or self.switch.global_vars.get("domain", "")
+        self.switch.loop.call(lambda: self.switch.registrations.add("%s@%s" % (user, domain)))
+
     def channel_count(self) -> int:
         """Number of live channels (legs) in the switch."""
         return len(self.switch.channels)

@@ -3,25 +3,33 @@
 Each application is a generator ``f(channel, data)`` run on the switch loop by
 :meth:`Channel.execute <ESL.sim.channel.Channel.execute>`, which fires CHANNEL_EXECUTE and
 CHANNEL_EXECUTE_COMPLETE around it. The :class:`~ESL.sim.Simulator` installs
-:data:`APPLICATIONS` as the switch's application table; this module imports only the switch
-model below it.
+:data:`APPLICATIONS` as the switch's application table. There is no audio: a prompt takes the
+time it would play, a recording is a silent WAV file of the time it ran, digits come from DTMF
+(:meth:`Channel.receive_dtmf <ESL.sim.channel.Channel.receive_dtmf>`).
 """
+import os
 import re
-from typing import Generator
+import time
+import wave
+from typing import Generator, List, Optional, Tuple
 
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS
+from .originate import bridge_to
 
-__all__ = ["APPLICATIONS", "tone_duration", "park_loop"]
+__all__ = ["APPLICATIONS", "tone_duration", "park_loop", "play_file", "file_seconds"]
 
 
 def tone_duration(spec: str) -> float:
-    """Seconds a ``tone_stream://`` spec plays: loops × the sum of its on/off times."""
+    """Seconds a ``tone_stream://`` spec plays: loops × the sum of its on/off times.
+
+    Loops come from ``L=N`` or a trailing ``;loops=N`` (mod_tone_stream reads both).
+    """
     loops = 1
     total_ms = 0
     for part in spec.split(";"):
         part = part.strip()
-        m = re.match(r"^[lL]=(-?\d+)$", part)
+        m = re.match(r"^(?:[lL]|loops)=(-?\d+)$", part)
         if m:
             loops = int(m.group(1))
             continue
@@ -36,6 +44,149 @@ def tone_duration(spec: str) -> float:
     return loops * total_ms / 1000.0
 
 
+def _int(text: str, default: int = 0) -> int:
+    try:
+        return int(text.strip())
+    except (ValueError, AttributeError):
+        return default
+
+
+def file_seconds(spec: str) -> Optional[float]:
+    """How long ``spec`` plays: a ``tone_stream://``, a ``silence_stream://`` or a WAV file
+    that exists; None for anything else (FreeSWITCH's "file not found")."""
+    if spec.startswith("tone_stream://"):
+        return tone_duration(spec[len("tone_stream://"):])
+    if spec.startswith("silence_stream://"):
+        ms = _int(spec[len("silence_stream://"):].split(",")[0], 0)
+        return ms / 1000.0 if ms >= 0 else 0.0   # Difference: endless silence plays none
+    if os.path.isfile(spec):
+        try:
+            with wave.open(spec, "rb") as wav:
+                return wav.getnframes() / float(wav.getframerate() or 8000)
+        except (wave.Error, EOFError, OSError):
+            return None
+    return None
+
+
+def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
+              terminators: Optional[str] = None) -> Generator:
+    """Play ``spec`` with PLAYBACK_START/STOP; returns "done", "break" or "notfound".
+
+    With ``collect``, the first DTMF ends the prompt and goes into that list (a prompt of
+    ``read``/``play_and_get_digits``); with ``terminators``, a digit among them ends it and the
+    other digits are dropped (``playback``); with neither, digits stay queued for later.
+    """
+    seconds = file_seconds(spec)
+    if seconds is None:
+        chan.sw.log(3, "Can't open %s" % spec, "switch_ivr_play_say.c", "switch_ivr_play_file",
+                    1391, chan.uuid)
+        return "notfound"
+    kind = (("Playback-File-Type", "tone_stream"),) if spec.startswith("tone_stream:") else ()
+    chan.fire("PLAYBACK_START", name="PLAYBACK_START",
+              post=kind + (("Playback-File-Path", spec),))
+    started = time.monotonic()
+    end = started + seconds
+    status = "done"
+    while not chan.leaving and status == "done":
+        while (collect is not None or terminators is not None) and chan.dtmf:
+            digit = chan.take_dtmf()
+            if collect is not None:
+                collect.append(digit)
+                status = "break"
+                break
+            if terminators and digit in terminators:
+                chan.setvar("playback_terminator_used", digit)
+                status = "break"
+                break
+        left = end - time.monotonic()
+        if status != "done" or left <= 0:
+            break
+        yield from chan.nap(left)
+    played = min(time.monotonic() - started, seconds)
+    ms = int(round(played * 1000))
+    chan.setvar("playback_last_offset_pos", str(ms * 8))
+    chan.setvar("playback_seconds", str(ms // 1000))
+    chan.setvar("playback_ms", str(ms))
+    chan.setvar("playback_samples", str(ms * 8))
+    chan.fire("PLAYBACK_STOP", name="PLAYBACK_STOP", post=kind + (
+        ("Playback-File-Path", spec), ("Playback-Status", "break" if status == "break"
+                                       else "done")))
+    return "break" if chan.hungup and played < seconds - 0.001 else status
+
+
+def collect_digits(chan: Channel, digits: List[str], max_digits: int, terminators: str,
+                   first_timeout: float, digit_timeout: float) -> Generator:
+    """Collect DTMF into ``digits`` (switch_ivr_collect_digits_count).
+
+    Returns ("success" | "timeout" | "hangup", terminator or "").
+    """
+    started = time.monotonic()
+    digit_started = started
+    while not chan.leaving:
+        now = time.monotonic()
+        if first_timeout:
+            left = first_timeout - (now - started)
+        else:
+            left = digit_timeout - (now - digit_started) if digit_timeout else 3600.0
+        if chan.dtmf:
+            digit = chan.take_dtmf()
+            if terminators and digit in terminators:
+                return "success", digit
+            digits.append(digit)
+            if len(digits) >= max_digits:
+                return "success", ""
+            if digit_timeout:
+                first_timeout = 0.0
+                digit_started = time.monotonic()
+            continue
+        if left <= 0:
+            return "timeout", ""
+        yield from chan.nap(left)
+    return "hangup", ""
+
+
+def ivr_read(chan: Channel, min_digits: int, max_digits: int, prompt: str, var: str,
+             timeout: float, terminators: str, digit_timeout: float) -> Generator:
+    """switch_ivr_read: prompt, collect, set ``read_result`` and ``var``; returns
+    (status, digits) with status "success", "timeout", "too_small" or "failure"."""
+    if not digit_timeout:
+        digit_timeout = timeout
+    max_digits = max(max_digits, min_digits)
+    chan.setvar("read_result", None)
+    if var:
+        chan.setvar(var, None)
+    chan.mark_pre_answered()
+    digits = []   # type: List[str]
+    status = "success"
+    if prompt and prompt.lower() != "silence":
+        played = yield from play_file(chan, prompt, collect=digits)
+        if played == "notfound":
+            return "failure", ""
+    terminator = ""
+    if (min_digits and len(digits) < min_digits) or len(digits) < max_digits:
+        status, terminator = yield from collect_digits(
+            chan, digits, max_digits, terminators,
+            digit_timeout if digits else timeout, digit_timeout)
+    if terminator:
+        chan.setvar("read_terminator_used", terminator)
+    if min_digits and len(digits) < min_digits:
+        status = "too_small"
+    chan.setvar("read_result", {"success": "success", "timeout": "timeout"}.get(status,
+                                                                              "failure"))
+    text = "".join(digits)
+    if max_digits == 1 and len(text) == 1 and terminators and text in terminators:
+        text = ""
+    if var and text:
+        chan.setvar(var, text)
+    return status, text
+
+
+def _args(data: str) -> List[str]:
+    """Split an application's argument on spaces, keeping 'quoted words' whole."""
+    return [a[1:-1] if len(a) > 1 and a[0] == a[-1] and a[0] in "'\"" else a
+            for a in re.findall(r"'[^']*'|\"[^\"]*\"|\S+", data)]
+
+
 # -- applications (generators taking (channel, data)) ----------------------------------------
 
 def app_answer(chan: Channel, data: str) -> Generator:
@@ -46,6 +197,13 @@ def app_answer(chan: Channel, data: str) -> Generator:
 
 
 def app_pre_answer(chan: Channel, data: str) -> Generator:
+    chan.mark_pre_answered()
+    return
+    yield  # pragma: no cover
+
+
+def app_ring_ready(chan: Channel, data: str) -> Generator:
+    chan.mark_ring_ready()
     return
     yield  # pragma: no cover
 
@@ -58,9 +216,10 @@ def app_park(chan: Channel, data: str) -> Generator:
 def park_loop(chan: Channel) -> Generator:
     chan.parked = True
     chan.fire("PARK")
-    while not chan.hungup and chan.parked:
+    while not chan.leaving and chan.parked:
+        chan.dtmf.clear()   # a parked channel reads and drops what it hears
         yield from chan.process_messages()
-        if chan.hungup or not chan.parked:
+        if chan.leaving or not chan.parked:
             break
         yield from chan.wait_wake()
     if chan.hungup:
@@ -76,17 +235,34 @@ def app_hangup(chan: Channel, data: str) -> Generator:
 
 
 def app_sleep(chan: Channel, data: str) -> Generator:
-    try:
-        ms = int(data.strip() or "0")
-    except ValueError:
-        ms = 0
-    yield from chan.sleep(ms / 1000.0)
+    yield from chan.sleep(max(_int(data, 0), 0) / 1000.0)
 
 
 def app_set(chan: Channel, data: str) -> Generator:
     name, _, value = data.partition("=")
     if name:
         chan.setvar(name.strip(), value)
+    return
+    yield  # pragma: no cover
+
+
+def app_export(chan: Channel, data: str) -> Generator:
+    """``export``: set the variable here and mark it for legs this channel originates
+    (``export_vars``); ``nolocal:`` sets it only for those legs."""
+    name, _, value = data.partition("=")
+    name = name.strip()
+    if not name:
+        return
+    local = not name.startswith("nolocal:")
+    name = name[len("nolocal:"):] if not local else name
+    if local:
+        chan.setvar(name, value)
+    else:
+        chan.setvar("nolocal:" + name, value)
+    exported = [v for v in (chan.getvar("export_vars") or "").split(",") if v]
+    if name not in exported:
+        exported.append(name)
+    chan.setvar("export_vars", ",".join(exported))
     return
     yield  # pragma: no cover
 
@@ -98,26 +274,151 @@ def app_unset(chan: Channel, data: str) -> Generator:
 
 
 def app_playback(chan: Channel, data: str) -> Generator:
-    spec = data.strip()
-    if spec.startswith("tone_stream://"):
-        seconds = tone_duration(spec[len("tone_stream://"):])
-    elif spec.startswith("silence_stream://"):
-        try:
-            seconds = int(spec[len("silence_stream://"):].split(",")[0]) / 1000.0
-        except ValueError:
-            seconds = 0.0
-    else:
-        chan.setvar("current_application_response", "FILE NOT FOUND")
+    """Play a file; a digit in ``playback_terminators`` (default ``*``; ``none``) stops it."""
+    terminators = chan.getvar("playback_terminators") or "*"
+    if terminators.lower() == "none":
+        terminators = ""
+    status = yield from play_file(chan, data.strip(), terminators=terminators)
+    chan.setvar("current_application_response", {
+        "done": "FILE PLAYED", "break": "FILE PLAYED",
+        "notfound": "FILE NOT FOUND"}.get(status, "PLAYBACK ERROR"))
+    if status == "break" and chan.hungup:
+        chan.setvar("current_application_response", "PLAYBACK ERROR")
+
+
+def app_play_and_get_digits(chan: Channel, data: str) -> Generator:
+    """``min max tries timeout terminators file invalid_file [var [regex [digit_timeout
+    [transfer_on_failure]]]]`` (switch_play_and_get_digits)."""
+    argv = _args(data)
+    if len(argv) < 7:
+        chan.sw.log(3, "Usage: play_and_get_digits <min> <max> <tries> <timeout> <terminators>"
+                       " <file> <invalid_file> [<var_name> [<regexp> [<digit_timeout>]]]",
+                    "mod_dptools.c", "play_and_get_digits_function", 2761, chan.uuid)
         return
-    played = yield from chan.sleep(seconds)
-    ms = int(round(min(played, seconds) * 1000))
-    samples = ms * 8
-    chan.setvar("playback_last_offset_pos", str(samples))
-    chan.setvar("playback_seconds", str(ms // 1000))
-    chan.setvar("playback_ms", str(ms))
-    chan.setvar("playback_samples", str(samples))
-    chan.setvar("current_application_response",
-                "FILE PLAYED" if played >= seconds - 0.001 else "PLAYBACK ERROR")
+    min_digits = max(_int(argv[0]), 0)
+    max_digits = max(_int(argv[1]), 0)
+    tries = _int(argv[2]) if _int(argv[2]) > 0 else 1
+    timeout = (_int(argv[3]) if _int(argv[3]) > 0 else 1000) / 1000.0
+    terminators = "" if argv[4].lower() == "none" else argv[4]
+    prompt, invalid = argv[5], argv[6]
+    var = argv[7] if len(argv) > 7 else ""
+    regex = argv[8] if len(argv) > 8 else ""
+    digit_timeout = _int(argv[9]) / 1000.0 if len(argv) > 9 else timeout
+    on_failure = " ".join(argv[10:]) if len(argv) > 10 else ""
+    if regex and var:
+        chan.setvar(var + "_invalid", None)
+    while not chan.leaving and tries > 0:
+        status, text = yield from ivr_read(chan, min_digits, max_digits, prompt, var, timeout,
+                                           terminators, digit_timeout)
+        if status == "timeout" and len(text) >= min_digits:
+            status = "success"
+        if min_digits == 0 and not text and chan.getvar("read_terminator_used"):
+            return
+        if status == "success" and text:
+            if not regex or _regex_match(regex, text):
+                return
+            if var:
+                chan.setvar(var, None)
+                chan.setvar(var + "_invalid", text)
+        if chan.leaving:
+            break
+        yield from play_file(chan, invalid)
+        tries -= 1
+    if on_failure and not chan.leaving:
+        target = on_failure.split()
+        chan.sw.log(4, "PAGD failure! Transfer to: %s / %s / %s" % (
+            target[0], target[1] if len(target) > 1 else "(null)",
+            target[2] if len(target) > 2 else "(null)"), "switch_ivr_play_say.c",
+            "switch_play_and_get_digits", 2740, chan.uuid)
+        chan.transfer(target[0], target[1] if len(target) > 1 else "XML",
+                      target[2] if len(target) > 2 else None)
+
+
+def _regex_match(regex: str, text: str) -> bool:
+    try:
+        return re.search(regex, text) is not None
+    except re.error:
+        return False
+
+
+def app_read(chan: Channel, data: str) -> Generator:
+    """``min max file var timeout terminators [digit_timeout]`` (switch_ivr_read)."""
+    argv = _args(data)
+    if len(argv) < 4:
+        chan.sw.log(3, "Usage: read <min> <max> <file> <var> <timeout> <terminators>",
+                    "mod_dptools.c", "read_function", 2690, chan.uuid)
+        return
+    min_digits = max(_int(argv[0]), 1)
+    max_digits = max(_int(argv[1]), min_digits)
+    timeout = max(_int(argv[4]) if len(argv) > 4 else 0, 1000) / 1000.0
+    terminators = argv[5] if len(argv) > 5 and argv[5] else "#"
+    if terminators.lower() == "none":
+        terminators = ""
+    digit_timeout = _int(argv[6]) / 1000.0 if len(argv) > 6 else 0.0
+    yield from ivr_read(chan, min_digits, max_digits, argv[2], argv[3], timeout, terminators,
+                        digit_timeout)
+
+
+def app_record(chan: Channel, data: str) -> Generator:
+    """``record <path> [<time_limit_secs> [<silence_thresh> [<silence_hits>]]]``: writes a
+    silent 8 kHz 16-bit mono WAV as long as the recording ran (until the time limit, a digit
+    in ``playback_terminators`` or hangup), with RECORD_START/STOP."""
+    argv = data.split()
+    if not argv:
+        return
+    path = argv[0]
+    limit = _int(argv[1]) if len(argv) > 1 else 0
+    terminators = chan.getvar("playback_terminators") or "*"
+    if terminators.lower() == "none":
+        terminators = ""
+    chan.mark_pre_answered()
+    chan.fire("RECORD_START", name="RECORD_START", post=(("Record-File-Path", path),))
+    started = time.monotonic()
+    end = started + limit if limit > 0 else None
+    while not chan.leaving:
+        if chan.dtmf:
+            digit = chan.take_dtmf()
+            if digit in terminators:
+                chan.setvar("playback_terminator_used", digit)
+                break
+            continue
+        left = end - time.monotonic() if end is not None else 3600.0
+        if left <= 0:
+            break
+        yield from chan.nap(left)
+    seconds = time.monotonic() - started
+    if end is not None:
+        seconds = min(seconds, float(limit))
+    samples = int(seconds * 8000)
+    try:
+        with wave.open(path, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(8000)
+            wav.writeframes(b"\0\0" * samples)
+    except OSError as exc:
+        chan.sw.log(3, "Error opening %s: %s" % (path, exc), "switch_ivr_play_say.c",
+                    "switch_ivr_record_file_event", 520, chan.uuid)
+        return
+    chan.setvar("record_seconds", str(samples // 8000))
+    chan.setvar("record_ms", str(samples // 8))
+    chan.setvar("record_samples", str(samples))
+    chan.fire("RECORD_STOP", name="RECORD_STOP", post=(("Record-File-Path", path),))
+
+
+def app_transfer(chan: Channel, data: str) -> Generator:
+    """``transfer <extension> [<dialplan> [<context>]]``."""
+    argv = data.split()
+    if argv:
+        chan.transfer(argv[0], argv[1] if len(argv) > 1 else "XML",
+                      argv[2] if len(argv) > 2 else None)
+    return
+    yield  # pragma: no cover
+
+
+def app_bridge(chan: Channel, data: str) -> Generator:
+    """``bridge <dial string>``: call the endpoint(s), then bridge (see originate.bridge_to)."""
+    yield from bridge_to(chan, data.strip())
 
 
 def app_socket(chan: Channel, data: str) -> Generator:
@@ -146,9 +447,10 @@ def app_socket(chan: Channel, data: str) -> Generator:
 
 def app_echo(chan: Channel, data: str) -> Generator:
     """Echo media back until hangup (no media here: just stay, serving messages)."""
-    while not chan.hungup:
+    while not chan.leaving:
+        chan.dtmf.clear()
         yield from chan.process_messages()
-        if chan.hungup:
+        if chan.leaving:
             break
         yield from chan.wait_wake()
 
@@ -169,8 +471,10 @@ def app_noop(chan: Channel, data: str) -> Generator:
 
 
 APPLICATIONS = {
-    "answer": app_answer, "pre_answer": app_pre_answer, "park": app_park,
-    "hangup": app_hangup, "sleep": app_sleep, "set": app_set, "export": app_set,
-    "unset": app_unset, "playback": app_playback, "socket": app_socket, "echo": app_echo,
-    "log": app_log, "info": app_noop, "ring_ready": app_noop,
-}
+    "answer": app_answer, "pre_answer": app_pre_answer, "ring_ready": app_ring_ready,
+    "park": app_park, "hangup": app_hangup, "sleep": app_sleep, "set": app_set,
+    "export": app_export, "unset": app_unset, "playback": app_playback,
+    "play_and_get_digits": app_play_and_get_digits, "read": app_read, "record": app_record,
+    "transfer": app_transfer, "bridge": app_bridge, "socket": app_socket, "echo": app_echo,
+    "log": app_log, "info": app_noop,
+}   # type: dict

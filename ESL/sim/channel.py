@@ -19,6 +19,18 @@ STATES = ["CS_NEW", "CS_INIT", "CS_ROUTING", "CS_SOFT_EXECUTE", "CS_EXECUTE",
 CALLSTATES = ["DOWN", "DIALING", "RINGING", "EARLY", "ACTIVE", "HELD", "RING_WAIT", "HANGUP",
               "UNHELD"]
 
+class ProfileSnapshot:
+    """A copy of a leg's caller profile and times (what an Other-Leg block shows)."""
+
+    def __init__(self, profile: Dict[str, str], times: Dict[str, float]) -> None:
+        self.profile = profile
+        self.times = times
+
+    def _profile(self, ev, prefix: str, index: bool = True,
+                 logical: Optional[str] = None) -> None:
+        Channel._profile(self, ev, prefix, index, logical)   # type: ignore[arg-type]
+
+
 #: Q.850 codes of the hangup causes a script is likely to use.
 HANGUP_CAUSES = {
     "NONE": 0, "UNALLOCATED_NUMBER": 1, "NO_ROUTE_TRANSIT_NET": 2, "NO_ROUTE_DESTINATION": 3,
@@ -67,8 +79,16 @@ _AT = {
     "CODEC_READ": ("switch_core_codec.c", "switch_core_session_set_read_codec", 300),
     "CODEC_WRITE": ("switch_core_codec.c", "switch_core_session_set_write_codec", 471),
     "BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1717),
+    "BRIDGE_START": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689),
+    "BRIDGE_END": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1879),
     "UNBRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1857),
     "DTMF": ("switch_channel.c", "switch_channel_dequeue_dtmf", 678),
+    "PROGRESS": ("switch_channel.c", "switch_channel_perform_mark_ring_ready_value", 3507),
+    "PROGRESS_MEDIA": ("switch_channel.c", "switch_channel_perform_mark_pre_answered", 3562),
+    "PLAYBACK_START": ("switch_ivr_play_say.c", "switch_ivr_play_file", 1649),
+    "PLAYBACK_STOP": ("switch_ivr_play_say.c", "switch_ivr_play_file", 2023),
+    "RECORD_START": ("switch_ivr_play_say.c", "switch_ivr_record_file_event", 770),
+    "RECORD_STOP": ("switch_ivr_play_say.c", "switch_ivr_record_file_event", 1033),
 }
 
 #: The characters a DTMF string may carry (``w``/``W`` pauses are skipped).
@@ -104,7 +124,13 @@ class Channel:
         self.vars = []   # type: List[List[str]]   ordered; setting moves to the end
         self.other = None   # type: Optional[Channel]   the loopback partner
         self.bridged_to = None   # type: Optional[Channel]
+        #: ("originator" | "originatee", channel): the Other-Leg block of a bridged call.
+        self.other_leg = None   # type: Optional[Tuple[str, ProfileSnapshot]]
+        self.call_uuid = self.uuid   # the originator's uuid for a leg it dialled
+        self.originator = None   # type: Optional[Channel]
         self.dtmf = deque()   # type: Deque[str]   digits heard, not yet read by an application
+        self.transfer_to = None   # type: Optional[Tuple[str, str]]   (extension, context)
+        self.digits_dialed = ""   # every digit heard, for the CDR's digits_dialed
         self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
         self.wake = self.loop.signal()
         self.answered_sig = self.loop.signal()
@@ -135,6 +161,10 @@ class Channel:
     def hungup(self) -> bool:
         return self.hangup_cause is not None
 
+    def snapshot(self) -> "ProfileSnapshot":
+        """This leg's caller profile as it is now (an Other-Leg block keeps it unchanged)."""
+        return ProfileSnapshot(dict(self.profile), dict(self.times))
+
     # -- events ----------------------------------------------------------------------------
     def _block(self, ev: ServerEvent, profile: bool = True, variables: bool = True) -> None:
         add = ev.add
@@ -146,7 +176,7 @@ class Channel:
         add("Call-Direction", self.direction)
         add("Presence-Call-Direction", self.direction)
         add("Channel-HIT-Dialplan", "true" if self.hit_dialplan else "false")
-        add("Channel-Call-UUID", self.uuid)
+        add("Channel-Call-UUID", self.call_uuid)
         add("Answer-State", self.answer_state)
         if self.hangup_cause:
             add("Hangup-Cause", self.hangup_cause)
@@ -160,14 +190,23 @@ class Channel:
             add("Channel-Write-Codec-Bit-Rate", "128000")
         if profile:
             self._profile(ev, "Caller-")
+            if self.other_leg is not None:
+                kind, leg = self.other_leg
+                add("Other-Type", kind)
+                # The originatee's profile is the one it was called with: inbound logically.
+                leg._profile(ev, "Other-Leg-", index=False,
+                             logical="inbound" if kind == "originatee" else None)
         if variables:
             for name, value in self.vars:
                 add("variable_" + name, value)
 
-    def _profile(self, ev: ServerEvent, prefix: str) -> None:
+    def _profile(self, ev: ServerEvent, prefix: str, index: bool = True,
+                 logical: Optional[str] = None) -> None:
         for field in _PROFILE_ORDER:
             value = self.profile.get(field)
-            if value:
+            if logical and field == "Logical-Direction":
+                value = logical
+            if value and (index or field != "Profile-Index"):
                 ev.add(prefix + field, value)
         for header, key in _TIME_ORDER:
             ev.add(prefix + header, _usec(self.times.get(key)))
@@ -232,6 +271,31 @@ class Channel:
         self.name = name
 
     # -- call control ----------------------------------------------------------------------
+    def mark_ring_ready(self) -> None:
+        """Ringing (``ring_ready``, a far end's 180): CHANNEL_PROGRESS, call state RINGING."""
+        if self.times.get("progress") or self.answer_state == "answered" or self.hungup:
+            return
+        self.sw.log(5, "Ring-Ready %s!" % self.name, "switch_channel.c",
+                    "switch_channel_perform_mark_ring_ready_value", 3486, self.uuid)
+        self.times["progress"] = time.time()
+        self.fire("PROGRESS")
+        self.set_callstate("RINGING")
+
+    def mark_pre_answered(self) -> None:
+        """Early media (``pre_answer``, a far end's 183): CHANNEL_PROGRESS_MEDIA, call state
+        EARLY; a loopback leg brings its partner to early media too."""
+        if self.times.get("progress_media") or self.answer_state == "answered" or self.hungup:
+            return
+        self.sw.log(5, "Pre-Answer %s!" % self.name, "switch_channel.c",
+                    "switch_channel_perform_mark_pre_answered", 3536, self.uuid)
+        self.times["progress_media"] = time.time()
+        self.answer_state = "early"
+        self.setvar("endpoint_disposition", "EARLY MEDIA")
+        self.fire("PROGRESS_MEDIA")
+        self.set_callstate("EARLY")
+        if self.other is not None:
+            self.other.mark_pre_answered()
+
     def mark_answered(self) -> None:
         if self.answer_state == "answered" or self.hungup:
             return
@@ -264,6 +328,8 @@ class Channel:
             self.listener.session_hangup(self)
         self.answered_sig.set(False)
         self.wake.set()
+        if self.bridged_to is not None:
+            self.bridged_to.wake.set()
         return True
 
     def queue_message(self, msg: ServerEvent, done=None) -> None:
@@ -293,6 +359,7 @@ class Channel:
                 continue
             digit = digit.upper()
             self.dtmf.append(digit)
+            self.digits_dialed += digit
             self.fire("DTMF", name="DTMF", variables=False, post=(
                 ("DTMF-Digit", digit), ("DTMF-Duration", str(duration)),
                 ("DTMF-Source", source)))
@@ -308,6 +375,10 @@ class Channel:
         (:meth:`receive_dtmf`); a simulated phone or gateway at the far end swallows them.
         Call it on the switch loop.
         """
+        sent = sum(1 for d in digits if d in DTMF_DIGITS)
+        if sent:
+            # switch_core_session_send_dtmf_string: each digit's duration plus a 250 ms pause
+            self.setvar("last_dtmf_duration", str(sent * (duration // 8 + 250)))
         if self.other is not None and not self.other.hungup:
             self.other.receive_dtmf(digits, duration)
 
@@ -316,8 +387,9 @@ class Channel:
         return self.dtmf.popleft() if self.dtmf else ""
 
     def nap(self, seconds: float) -> Generator:
-        """Wait up to ``seconds`` for anything to happen (message, DTMF, hangup)."""
-        if self.messages or self.dtmf or self.hungup:
+        """Wait up to ``seconds`` for DTMF, a hangup or a transfer (returns at once if one is
+        already there; may also return early for a queued message)."""
+        if self.dtmf or self.leaving:
             return
         self.wake = self.loop.signal()
         if seconds > 0:
@@ -348,8 +420,11 @@ class Channel:
         if uuid_name:
             tail.append(("Application-UUID-Name", uuid_name))
         if func is None:
+            # As switch_core_session_execute_application_get_flags: no EXECUTE events, an
+            # error in the log, and the channel hangs up.
             self.sw.log(3, "Invalid Application %s" % app, "switch_core_session.c",
-                        "switch_core_session_execute_application_get_flags", 2814)
+                        "switch_core_session_execute_application_get_flags", 2771, self.uuid)
+            self.hangup("DESTINATION_OUT_OF_ORDER")
             return 0.0
         self.setvar("current_application", app)
         self.setvar("current_application_data", data)
@@ -402,16 +477,66 @@ class Channel:
                     done.set()
 
     # -- the state machine -----------------------------------------------------------------
+    def route(self) -> List[Tuple[str, str]]:
+        """The dialplan's applications for this leg's destination and context (XML dialplan)."""
+        p = self.profile
+        context = p.get("Context", "default")
+        return self.sw.config.dialplan.route(context, {
+            "destination_number": p.get("Destination-Number", ""),
+            "caller_id_number": p.get("Caller-ID-Number", ""),
+            "caller_id_name": p.get("Caller-ID-Name", ""), "context": context,
+            "ani": p.get("ANI", ""), "uuid": self.uuid, "source": p.get("Source", ""),
+            "chan_name": self.name}, self.getvar)
+
+    @property
+    def leaving(self) -> bool:
+        """True once the current application should return: hung up or being transferred."""
+        return self.hangup_cause is not None or self.transfer_to is not None
+
+    def transfer(self, exten: str, dialplan: str = "XML", context: Optional[str] = None) -> None:
+        """Send the channel back through the dialplan to ``exten`` (``transfer``): the running
+        application returns, then the channel routes again (CS_ROUTING, CS_EXECUTE)."""
+        context = context or self.profile.get("Context", "default")
+        self.sw.log(5, "Transfer %s to %s[%s@%s]" % (self.name, dialplan, exten, context),
+                    "switch_ivr.c", "switch_ivr_session_transfer", 2097, self.uuid)
+        history = self.getvar("transfer_history")
+        entry = "%d:%s:bl_xfer:%s/%s/%s" % (int(time.time()), self.uuid, exten, context,
+                                            dialplan.lower())
+        self.setvar("transfer_history", history + "|" + entry if history else entry)
+        self.setvar("transfer_source", entry)
+        self.profile["Transfer-Source"] = entry
+        self.times["transfer"] = time.time()
+        self.transfer_to = (exten, context)
+        self.parked = False
+        self.wake.set()
+
     def run_apps(self, apps: List[Tuple[str, str]]) -> Generator:
-        """CS_EXECUTE: run ``apps`` (dialplan or inline), then hang up if still up."""
+        """CS_EXECUTE: run ``apps`` (dialplan or inline), then hang up if still up.
+
+        A ``transfer`` ends the list and routes again to the new extension's applications.
+        """
         self.setvar("call_uuid", self.uuid)
-        for app, data in apps:
-            if self.hungup:
+        while True:
+            for app, data in apps:
+                if self.leaving:
+                    break
+                yield from self.process_messages()
+                if self.leaving:
+                    break
+                yield from self.execute(app, data)
+            if self.transfer_to is None or self.hungup:
                 break
-            yield from self.process_messages()
-            if self.hungup:
+            exten, context = self.transfer_to
+            self.transfer_to = None
+            self.profile["Destination-Number"] = exten
+            self.profile["Context"] = context
+            self.set_state("CS_ROUTING")
+            apps = self.route()
+            if not apps:
+                self.hangup("NO_ROUTE_DESTINATION")
                 break
-            yield from self.execute(app, data)
+            self.set_state("CS_EXECUTE")
+            yield None
         if not self.hungup:
             self.hangup("NORMAL_CLEARING")
         yield from self.finish()
@@ -451,7 +576,7 @@ class Channel:
         sv = self.setvar
         sv("hangup_cause", self.hangup_cause)
         sv("hangup_cause_q850", str(HANGUP_CAUSES.get(self.hangup_cause or "", 0)))
-        sv("digits_dialed", "none")
+        sv("digits_dialed", self.digits_dialed or "none")
 
         def stamp(x):
             return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(x))

@@ -141,12 +141,15 @@ class Acl:
 
 
 class DirectoryUser:
-    """A user of the XML directory with the parameters collected domain → group → user."""
+    """A user of the XML directory with the parameters and variables collected
+    domain → group → user (later wins)."""
 
-    def __init__(self, user_id: str, domain: str, params: Dict[str, str]) -> None:
+    def __init__(self, user_id: str, domain: str, params: Dict[str, str],
+                 variables: Optional[Dict[str, str]] = None) -> None:
         self.id = user_id
         self.domain = domain
         self.params = params
+        self.variables = variables or {}
 
     def param(self, name: str) -> Optional[str]:
         return self.params.get(name.lower())
@@ -172,6 +175,12 @@ class SofiaProfile:
         ip = self.settings.get("sip-ip", "127.0.0.1")
         host = "[%s]" % ip if ":" in ip else ip
         return "sip:mod_sofia@%s:%s" % (host, self.settings.get("sip-port", "5060"))
+
+    @property
+    def address(self) -> str:
+        """``sip-ip:sip-port`` where the profile listens (a call there comes back in)."""
+        return "%s:%s" % (self.settings.get("sip-ip", "127.0.0.1"),
+                          self.settings.get("sip-port", "5060"))
 
 
 class Dialplan:
@@ -245,7 +254,8 @@ class Config:
 
     Attributes: ``listen_ip``, ``listen_port``, ``password``, ``inbound_acls`` (list of
     names), ``acl`` (:class:`Acl`), ``heartbeat_interval`` (s), ``max_sessions``,
-    ``sessions_per_second``, ``dialplan`` (:class:`Dialplan`), ``vars`` (global variables).
+    ``sessions_per_second``, ``dialplan`` (:class:`Dialplan`), ``vars`` (global variables),
+    ``sofia_profiles`` (name -> :class:`SofiaProfile`).
     """
 
     def __init__(self) -> None:
@@ -398,11 +408,15 @@ class Config:
         if found is None:
             return None
         params = {}   # type: Dict[str, str]
+        variables = {}   # type: Dict[str, str]
         for elem in (dom, found[0], found[1]):
             if elem is not None:
                 for name, value in _params(elem.find("params")):
                     params[name.lower()] = value
-        return DirectoryUser(user, domain, params)
+                for var in (elem.find("variables").findall("variable")
+                            if elem.find("variables") is not None else []):
+                    variables[var.get("name", "")] = var.get("value", "")
+        return DirectoryUser(user, dom.get("name", domain), params, variables)
 
     def directory_users(self):
         """Every user of the directory, in document order, as ``(domain, group, user)``

@@ -14,7 +14,7 @@ import time
 import uuid as uuidlib
 from collections import deque
 from email.utils import formatdate
-from typing import Callable, Deque, Dict, Generator, List, Optional
+from typing import Callable, Deque, Dict, Generator, List, Optional, Set
 
 from ..protocol.server import ServerEvent
 from .config import Config
@@ -113,6 +113,8 @@ class Switch:
         self.request_stop = _no_stop   # type: Callable[[], None]
         #: Set while a ``shutdown elegant|asap`` waits for the calls to end.
         self.shutdown_pending = False
+        #: ``user@domain`` of the directory users that count as registered (user/ endpoint).
+        self.registrations = set()   # type: Set[str]
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:

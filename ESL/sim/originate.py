@@ -1,31 +1,78 @@
-"""``originate``: placing calls on the simulated switch (mod_commands' originate and
-switch_ivr_originate's behaviour), with the loopback endpoint's two legs as mod_loopback makes them.
+"""Placing calls: ``originate``, the endpoints it dials and the ``bridge`` application
+(mod_commands' originate, switch_ivr_originate, mod_loopback, mod_sofia, mod_dptools' user
+and error endpoints, switch_ivr_bridge).
 
-Imports only the switch model (channels); :mod:`.commands` lists it as an api command.
+Endpoints: ``loopback/<exten>[/<context>]`` (two legs, the second routed by the dialplan, as
+mod_loopback makes them), ``error/<cause>`` (fails at once with that cause),
+``user/<id>[@<domain>]`` (the directory: an unknown user is ``SUBSCRIBER_ABSENT``, a known one
+``USER_NOT_REGISTERED`` unless registered with ``Simulator.register``), ``sofia/<profile>/<dest>``
+and ``sofia/gateway/<gateway>/<dest>`` (a SIP call: to a profile's own address it comes back
+in through the dialplan; anywhere else a simulated far end answers by the rules of
+:func:`far_end_rule`).
+
+Imports only the switch model (channels); :mod:`.commands` and :mod:`.applications` use it.
 """
 import re
 import time
-from typing import Dict, Generator, List, Tuple
+from typing import Dict, Generator, List, Optional, Tuple
 
-from .channel import Channel
+from .channel import HANGUP_CAUSES, Channel
 
-__all__ = ["api_originate"]
+__all__ = ["api_originate", "dial", "bridge_to", "far_end_rule", "parse_dial_string"]
 
 
 def _split_vars(dial: str) -> Tuple[Dict[str, str], str]:
-    """``{a=b,c=d}rest`` -> ({a: b, c: d}, rest)."""
+    """``{a=b,c=d}rest`` -> ({a: b, c: d}, rest); ``<>`` and ``[]`` blocks too."""
     variables = {}   # type: Dict[str, str]
     while dial.startswith(("{", "<", "[")):
         close = {"{": "}", "<": ">", "[": "]"}[dial[0]]
         end = dial.find(close)
         if end < 0:
             break
-        for item in dial[1:end].split(","):
+        for item in _split_top(dial[1:end], ","):
             name, sep, value = item.partition("=")
             if sep:
-                variables[name.strip()] = value.strip()
+                value = value.strip()
+                if len(value) > 1 and value[0] == value[-1] == "'":
+                    value = value[1:-1]
+                variables[name.strip()] = value
         dial = dial[end + 1:]
     return variables, dial
+
+
+def _split_top(text: str, seps: str) -> List[str]:
+    """Split ``text`` at ``seps`` characters outside ``{}``, ``[]``, ``<>`` and quotes."""
+    out, depth, quote, cur = [], 0, False, []
+    for ch in text:
+        if ch == "'" and depth == 0:
+            quote = not quote
+        elif not quote and ch in "{[<":
+            depth += 1
+        elif not quote and ch in "}]>":
+            depth = max(depth - 1, 0)
+        elif not quote and depth == 0 and ch in seps:
+            out.append("".join(cur))
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur))
+    return out
+
+
+def parse_dial_string(text: str) -> Tuple[Dict[str, str], List[Tuple[Dict[str, str], str]]]:
+    """``{global}[leg]ep1|[leg]ep2,ep3`` -> (global vars, [(leg vars, endpoint), ...]).
+
+    ``|`` (one after the other) and ``,`` (FreeSWITCH rings them together; here they are
+    tried one after the other too) both separate the endpoints to try.
+    """
+    global_vars, rest = _split_vars(text.strip())
+    legs = []
+    for part in _split_top(rest, "|,"):
+        part = part.strip()
+        if part:
+            leg_vars, endpoint = _split_vars(part)
+            legs.append((leg_vars, endpoint.strip()))
+    return global_vars, legs
 
 
 def _parse_inline(text: str) -> List[Tuple[str, str]]:
@@ -40,12 +87,12 @@ def _parse_inline(text: str) -> List[Tuple[str, str]]:
 
 
 def api_originate(sw, arg) -> Generator:
-    """``originate loopback/EXT[/CONTEXT] <&app(arg) | EXT> [dialplan] [context] ...``."""
+    """``originate <dial string> <&app(arg) | exten> [dialplan] [context] [cid_name]
+    [cid_num] [timeout_sec]``: ``+OK <uuid>`` once the far end answers, else ``-ERR <CAUSE>``."""
     args = arg.split()
     if len(args) < 2:
         return "-USAGE: <call url> <exten>|&<application_name>(<app_args>) [<dialplan>] " \
                "[<context>] [<cid_name>] [<cid_num>] [<timeout_sec>]\n"
-    variables, dial = _split_vars(args[0])
     target = arg.split(None, 1)[1]
     rest = target.split()
     if target.startswith("&"):
@@ -60,29 +107,17 @@ def api_originate(sw, arg) -> Generator:
         extra = rest[1:]
     a_dialplan = extra[0] if extra else "xml"
     a_context = extra[1] if len(extra) > 1 else "default"
-    parts = dial.split("/")
-    if parts[0].lower() != "loopback" or len(parts) < 2 or not parts[1]:
-        return "-ERR CHAN_NOT_IMPLEMENTED\n"
-    exten = parts[1]
-    context = parts[2] if len(parts) > 2 and parts[2] else "default"
+    cid = {}
+    if len(extra) > 2:
+        cid["origination_caller_id_name"] = extra[2]
+    if len(extra) > 3:
+        cid["origination_caller_id_number"] = extra[3]
     try:
-        timeout = float(variables.get("originate_timeout") or
-                        (extra[4] if len(extra) > 4 else 60))
+        timeout = float(extra[4]) if len(extra) > 4 else None
     except ValueError:
-        timeout = 60.0
-    a, b = _loopback_pair(sw, exten, context, dial, variables)
-    yield from _start_legs(sw, a, b, context, exten)
-    # Wait for the far end to answer (or to fail). Once answered the originate has
-    # succeeded, even if the call is hung up again before this task runs.
-    if not a.answered_sig.is_set:
-        sw.loop.spawn(_set_after(timeout, a), "originate-timeout")
-        yield a.answered_sig
-    if not a.answered_sig.value:
-        cause = a.hangup_cause or b.hangup_cause or "NO_ANSWER"
-        if not a.hungup:
-            a.hangup(cause)
-        if not a.running.startswith("CS_HANGUP") and a.running != "CS_DESTROY":
-            sw.loop.spawn(a.finish(), "finish " + a.uuid)
+        timeout = None
+    a, cause = yield from dial(sw, args[0], None, timeout, cid)
+    if a is None:
         return "-ERR %s\n" % cause
     # The originator takes the far end's caller id (switch_channel_flip_cid).
     a.setvar("endpoint_disposition", "ANSWER")
@@ -100,6 +135,288 @@ def api_originate(sw, arg) -> Generator:
     return "+OK %s\n" % a.uuid
 
 
+def dial(sw, dial_string: str, originator: Optional[Channel] = None,
+         timeout: Optional[float] = None, defaults: Optional[Dict[str, str]] = None
+         ) -> Generator:
+    """Call the endpoints of ``dial_string`` in turn until one answers.
+
+    Returns ``(channel, None)`` with the answered outbound leg (up to CS_CONSUME_MEDIA, not yet
+    running anything), or ``(None, cause)``. Variables: ``defaults``, then the originator's
+    ``export_vars``, then ``{global}`` and ``[leg]`` blocks (later wins). The wait is
+    ``originate_timeout`` / ``leg_timeout`` / ``call_timeout`` seconds, else ``timeout``, else 60.
+    """
+    global_vars, legs = parse_dial_string(dial_string)
+    cause = "DESTINATION_OUT_OF_ORDER"
+    if not legs:
+        return None, "DESTINATION_OUT_OF_ORDER"
+    inherited = dict(defaults or {})
+    if originator is not None:
+        for name in (originator.getvar("export_vars") or "").split(","):
+            name = name.strip()
+            value = originator.getvar(name) or originator.getvar("nolocal:" + name) \
+                if name else None
+            if value is not None:
+                inherited[name] = value
+    for leg_vars, endpoint in legs:
+        variables = dict(inherited, **global_vars)
+        variables.update(leg_vars)
+        wait = timeout if timeout is not None else 60.0
+        for name in ("call_timeout", "originate_timeout", "leg_timeout"):
+            source = originator.getvar(name) if (originator is not None and
+                                                name == "call_timeout") else None
+            value = variables.get(name) or source
+            if value:
+                try:
+                    wait = float(value)
+                except ValueError:
+                    pass
+        chan, cause = yield from _dial_one(sw, endpoint, variables, originator, wait)
+        if chan is not None:
+            return chan, None
+    return None, cause
+
+
+def _cause(name: str) -> str:
+    name = (name or "").strip().upper()
+    return name if name in HANGUP_CAUSES else "NORMAL_CLEARING"
+
+
+def _dial_one(sw, endpoint: str, variables: Dict[str, str], originator: Optional[Channel],
+              timeout: float) -> Generator:
+    kind, _, rest = endpoint.partition("/")
+    kind = kind.lower()
+    if kind == "error":
+        return None, _cause(rest)
+    if kind == "loopback":
+        parts = rest.split("/")
+        if not parts[0]:
+            return None, "CHAN_NOT_IMPLEMENTED"
+        exten = parts[0]
+        context = parts[1] if len(parts) > 1 and parts[1] else "default"
+        a, b = _loopback_pair(sw, exten, context, endpoint, variables, originator)
+        yield from _start_legs(sw, a, b, context, exten)
+        return (yield from _await_answer(sw, a, timeout, b))
+    if kind == "user":
+        user, _, domain = rest.partition("@")
+        domain = domain or sw.global_vars.get("domain", "")
+        found = sw.config.find_user(user, domain) if user else None
+        if found is None:
+            return None, "SUBSCRIBER_ABSENT"
+        if "%s@%s" % (found.id, found.domain) not in sw.registrations:
+            return None, "USER_NOT_REGISTERED"
+        leg_vars = dict(found.variables)
+        leg_vars.update(variables)
+        leg_vars.setdefault("dialed_user", found.id)
+        leg_vars.setdefault("dialed_domain", found.domain)
+        name = "sofia/internal/%s@127.0.0.1" % found.id
+        return (yield from _far_end(sw, name, found.id, leg_vars, originator, timeout,
+                                    "default"))
+    if kind == "sofia" and sw.config.sofia_profiles:   # else mod_sofia is not loaded
+        profile_name, _, dest = rest.partition("/")
+        if profile_name == "gateway":
+            gw_name, _, dest = dest.partition("/")
+            profile = next((p for p in sw.config.sofia_profiles if gw_name in p.gateways),
+                           None)
+            if profile is None:
+                _doomed_session(sw)
+                return None, "INVALID_GATEWAY"
+        else:
+            profile = next((p for p in sw.config.sofia_profiles
+                            if profile_name == p.name or profile_name in p.aliases), None)
+            if profile is None:
+                _doomed_session(sw)
+                return None, "INVALID_PROFILE"
+        user, _, host = dest.partition("@")
+        if not user:
+            return None, "INVALID_URL"
+        context = profile.settings.get("context", "default")
+        if host and profile_name != "gateway":
+            if ":" not in host:
+                host += ":5060"
+            own = next((p for p in sw.config.sofia_profiles if p.address == host), None)
+            if own is not None:
+                return (yield from _sip_to_self(sw, endpoint, user, variables, originator,
+                                                timeout, own))
+        return (yield from _far_end(sw, endpoint, user, variables, originator, timeout,
+                                    context))
+    return None, "CHAN_NOT_IMPLEMENTED"
+
+
+def _doomed_session(sw) -> None:
+    """A session created for a call the endpoint then refuses: only its CHANNEL_DESTROY
+    shows (as mod_sofia does for an unknown profile or gateway)."""
+    chan = Channel(sw, "N/A", "outbound", {})
+    _register(sw, chan)
+    for name, value in [("direction", "outbound"), ("is_outbound", "true"),
+                        ("uuid", chan.uuid), ("call_uuid", chan.uuid),
+                        ("session_id", str(chan.session_id))]:
+        chan.setvar(name, value)
+
+    def destroy():
+        yield None
+        chan.fire("DESTROY", profile=False)
+        sw.channels.pop(chan.uuid, None)
+    sw.loop.spawn(destroy(), "destroy " + chan.uuid)
+
+
+def far_end_rule(dest_user: str, variables: Dict[str, str]) -> Tuple[str, float, float]:
+    """How a simulated far end answers a call: ``(what, answer_after, hangup_after)``.
+
+    ``what`` is ``answer``, ``noanswer`` or a hangup cause. The channel variable
+    ``sim_far_end`` (``answer``, ``noanswer``, ``busy`` or any cause name) decides; without it
+    the destination's user part does: ``busy…`` → USER_BUSY, ``noanswer…`` → rings until the
+    timeout (NO_ANSWER), ``reject…`` → CALL_REJECTED, ``ring…`` → rings 1 s then answers,
+    anything else answers at once. ``sim_answer_delay`` (ms) sets how long it rings before
+    answering; ``sim_hangup_after`` (ms) makes it hang up that long after answering.
+    """
+    what = (variables.get("sim_far_end") or "").strip().lower()
+    low = dest_user.lower()
+    delay = 0.0
+    if not what:
+        for prefix, rule in (("busy", "busy"), ("noanswer", "noanswer"),
+                             ("reject", "CALL_REJECTED"), ("ring", "ring")):
+            if low.startswith(prefix):
+                what = rule
+                break
+        else:
+            what = "answer"
+    if what == "ring":
+        what, delay = "answer", 1.0
+    elif what == "busy":
+        what = "USER_BUSY"
+    elif what not in ("answer", "noanswer"):
+        what = _cause(what)
+
+    def ms(name: str) -> float:
+        try:
+            return max(float(variables.get(name) or 0), 0.0) / 1000.0
+        except ValueError:
+            return 0.0
+    if variables.get("sim_answer_delay"):
+        delay = ms("sim_answer_delay")
+    return what, delay, ms("sim_hangup_after")
+
+
+def _outbound_leg(sw, name: str, dest: str, variables: Dict[str, str],
+                  originator: Optional[Channel], source: str, context: str) -> Channel:
+    """An outbound leg towards ``dest`` whose caller id comes from the originator (or the
+    origination_caller_id_* variables)."""
+    o = originator.profile if originator is not None else {}
+    profile = {"Direction": "outbound", "Logical-Direction": "outbound", "Dialplan": "xml",
+               "Caller-ID-Name": o.get("Caller-ID-Name", ""),
+               "Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
+               "Orig-Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
+               "Callee-ID-Name": "Outbound Call", "Callee-ID-Number": dest,
+               "ANI": o.get("ANI", "0000000000"), "Destination-Number": dest,
+               "Source": source, "Context": context, "Channel-Name": name,
+               "Profile-Index": "1"}
+    if variables.get("origination_caller_id_number"):
+        profile["Caller-ID-Number"] = variables["origination_caller_id_number"]
+    if variables.get("origination_caller_id_name"):
+        profile["Caller-ID-Name"] = variables["origination_caller_id_name"]
+    chan = Channel(sw, name, "outbound", profile, uuid=variables.get("origination_uuid") or None)
+    chan.raw_name = name
+    chan.extra_vars = [(k, v) for k, v in variables.items()
+                       if k not in ("origination_uuid", "originate_timeout")]
+    if originator is not None:
+        chan.call_uuid = originator.uuid
+    return chan
+
+
+def _bring_up(sw, chan: Channel, endpoint: str, more=()) -> Generator:
+    """CODEC, CHANNEL_OUTGOING, CS_INIT, CHANNEL_CREATE/ORIGINATE, CS_CONSUME_MEDIA."""
+    _register(sw, chan)
+    chan.set_codecs(chan.raw_name)
+    chan.state_num = 1
+    chan.fire("OUTGOING", variables=False)
+    chan.set_state("CS_INIT")
+    for name, value in [("direction", "outbound"), ("is_outbound", "true"),
+                        ("uuid", chan.uuid), ("call_uuid", chan.call_uuid),
+                        ("session_id", str(chan.session_id)), ("channel_name", chan.name)] \
+            + chan.extra_vars + [("originate_early_media", "true"),
+                                 ("originate_endpoint", endpoint)] + list(more):
+        chan.setvar(name, value)
+    chan.state_num = 2
+    chan.fire("CREATE")
+    yield None
+    chan.fire("ORIGINATE")
+    chan.set_state("CS_ROUTING")
+    chan.set_state("CS_CONSUME_MEDIA")
+
+
+def _far_end(sw, name: str, dest: str, variables: Dict[str, str],
+             originator: Optional[Channel], timeout: float, context: str) -> Generator:
+    """An outbound leg to a simulated phone or gateway (see :func:`far_end_rule`)."""
+    what, delay, hangup_after = far_end_rule(dest, variables)
+    chan = _outbound_leg(sw, name, dest, variables, originator, "mod_sofia", context)
+    yield from _bring_up(sw, chan, name.split("/")[0])
+    sw.loop.spawn(_far_end_behaviour(chan, what, delay, hangup_after), "far end " + chan.uuid)
+    return (yield from _await_answer(sw, chan, timeout))
+
+
+def _far_end_behaviour(chan: Channel, what: str, delay: float,
+                       hangup_after: float) -> Generator:
+    if what not in ("answer", "noanswer"):
+        chan.hangup(what)
+        return
+    if what == "noanswer" or delay > 0:
+        chan.mark_ring_ready()
+    if what == "noanswer":
+        return
+    if delay > 0:
+        yield delay
+    if chan.hungup:
+        return
+    chan.mark_answered()
+    if hangup_after > 0:
+        yield hangup_after
+        chan.hangup("NORMAL_CLEARING")
+
+
+def _sip_to_self(sw, endpoint: str, user: str, variables: Dict[str, str],
+                 originator: Optional[Channel], timeout: float, profile) -> Generator:
+    """A SIP call to one of our own profiles: it comes back as an inbound sofia leg routed by
+    the profile's context (the two legs are partners, as a loopback pair)."""
+    context = profile.settings.get("context", "default")
+    a = _outbound_leg(sw, endpoint, user, variables, originator, "mod_sofia", context)
+    cid = a.profile.get("Caller-ID-Number", "0000000000")
+    b_name = "sofia/%s/%s@%s" % (profile.name, cid, profile.settings.get("sip-ip", "127.0.0.1"))
+    b = Channel(sw, b_name, "inbound", {
+        "Direction": "inbound", "Logical-Direction": "inbound", "Dialplan": "XML",
+        "Caller-ID-Name": a.profile.get("Caller-ID-Name", ""), "Caller-ID-Number": cid,
+        "Orig-Caller-ID-Number": cid, "Network-Addr": profile.settings.get("sip-ip", "127.0.0.1"),
+        "ANI": cid, "Destination-Number": user, "Source": "mod_sofia", "Context": context,
+        "Channel-Name": b_name, "Profile-Index": "1"})
+    a.other, b.other = b, a
+    yield from _bring_up(sw, a, "sofia")
+    b.times["profile_created"] = b.times["created"] = time.time()
+    _register(sw, b)
+    b.set_codecs(b.name)
+    for name, value in [("direction", "inbound"), ("uuid", b.uuid), ("call_uuid", b.uuid),
+                        ("session_id", str(b.session_id)), ("channel_name", b.name),
+                        ("sip_profile_name", profile.name), ("sip_to_user", user),
+                        ("sip_from_user", cid)]:
+        b.setvar(name, value)
+    sw.loop.spawn(_b_leg(sw, b, context, user), "leg " + b.uuid)
+    return (yield from _await_answer(sw, a, timeout, b))
+
+
+def _await_answer(sw, a: Channel, timeout: float, b: Optional[Channel] = None) -> Generator:
+    """Wait for the far end to answer (or to fail). Once answered the call has succeeded,
+    even if it is hung up again before this task runs. Returns (a, None) or (None, cause)."""
+    if not a.answered_sig.is_set:
+        sw.loop.spawn(_set_after(timeout, a), "originate-timeout")
+        yield a.answered_sig
+    if not a.answered_sig.value:
+        cause = a.hangup_cause or (b.hangup_cause if b is not None else None) or "NO_ANSWER"
+        if not a.hungup:
+            a.hangup(cause)
+        if not a.running.startswith("CS_HANGUP") and a.running != "CS_DESTROY":
+            sw.loop.spawn(a.finish(), "finish " + a.uuid)
+        return None, cause
+    return a, None
+
+
 def _set_after(seconds, chan):
     yield seconds
     if not chan.answered_sig.is_set:
@@ -108,12 +425,19 @@ def _set_after(seconds, chan):
         chan.answered_sig.set(False)
 
 
-def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str, str]):
+def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str, str],
+                   originator: Optional[Channel] = None):
     base = {"Dialplan": "xml", "Caller-ID-Number": "0000000000",
             "Orig-Caller-ID-Number": "0000000000", "Callee-ID-Name": "Outbound Call",
             "Callee-ID-Number": "default", "ANI": "0000000000",
             "Destination-Number": exten, "Source": "mod_loopback", "Context": context,
             "Profile-Index": "1"}
+    if originator is not None:
+        for field in ("Caller-ID-Name", "Caller-ID-Number", "ANI", "Callee-ID-Name",
+                      "Callee-ID-Number"):
+            if originator.profile.get(field):
+                base[field] = originator.profile[field]
+        base["Orig-Caller-ID-Number"] = base["Caller-ID-Number"]
     if variables.get("origination_caller_id_number"):
         base["Caller-ID-Number"] = variables["origination_caller_id_number"]
     if variables.get("origination_caller_id_name"):
@@ -129,6 +453,9 @@ def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str,
     a.raw_name = "%s-a" % dial
     a.extra_vars = [(k, v) for k, v in variables.items()
                     if k not in ("origination_uuid", "originate_timeout")]
+    a.originator = originator
+    if originator is not None:
+        a.call_uuid = originator.uuid
     return a, b
 
 
@@ -146,17 +473,27 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
     b.times["profile_created"] = b.times["created"] = time.time()
     _register(sw, b)
     b.set_codecs(b.name)
+    origin = a.originator
+    from_vars = [] if origin is None else [
+        ("loopback_from_uuid", origin.uuid), ("max_forwards", "70"),
+        ("originator_codec", "L16@8000h@20i"), ("originator", origin.uuid)]
     for name, value in [("direction", "outbound"), ("is_outbound", "true"), ("uuid", a.uuid),
-                        ("call_uuid", a.uuid), ("session_id", str(a.session_id)),
+                        ("call_uuid", a.call_uuid), ("session_id", str(a.session_id)),
                         ("read_codec", "L16"), ("read_rate", "8000"), ("write_codec", "L16"),
-                        ("write_rate", "8000"), ("channel_name", a.name)] + a.extra_vars + [
-                        ("originate_early_media", "true"), ("originate_endpoint", "loopback"),
-                        ("other_loopback_leg_uuid", b.uuid), ("loopback_leg", "A")]:
+                        ("write_rate", "8000")] + from_vars + [("channel_name", a.name)] + \
+            a.extra_vars + [("originate_early_media", "true")] + (
+                [] if origin is None else [("originating_leg_uuid", origin.uuid)]) + [
+                ("originate_endpoint", "loopback"), ("other_loopback_leg_uuid", b.uuid),
+                ("loopback_leg", "A")]:
         a.setvar(name, value)
+    # mod_loopback hands the originate's variables to the B-leg too: it is the leg an
+    # outbound socket gets, so {vars} reach the handler.
     for name, value in [("direction", "inbound"), ("uuid", b.uuid), ("call_uuid", b.uuid),
                         ("session_id", str(b.session_id)), ("channel_name", b.name),
                         ("read_codec", "L16"), ("read_rate", "8000"), ("write_codec", "L16"),
-                        ("write_rate", "8000"), ("other_loopback_leg_uuid", a.uuid),
+                        ("write_rate", "8000")] + a.extra_vars + [
+                        ("other_loopback_leg_uuid", a.uuid)] + (
+                        [] if origin is None else [("other_loopback_from_uuid", origin.uuid)]) + [
                         ("loopback_leg", "B")]:
         b.setvar(name, value)
     a.state_num = 2
@@ -175,11 +512,7 @@ def _b_leg(sw, b: Channel, context: str, exten: str) -> Generator:
     b.running = "CS_ROUTING"
     b.set_callstate("RINGING")
     b.set_state("CS_ROUTING")
-    apps = sw.config.dialplan.route(context, {
-        "destination_number": exten, "caller_id_number": b.profile.get("Caller-ID-Number", ""),
-        "caller_id_name": b.profile.get("Caller-ID-Name", ""), "context": context,
-        "ani": b.profile.get("ANI", ""), "uuid": b.uuid, "source": "mod_loopback",
-        "chan_name": b.name}, b.getvar)
+    apps = b.route()
     if not apps:
         b.hangup("NO_ROUTE_DESTINATION")
         yield from b.finish()
@@ -194,3 +527,93 @@ def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
     yield None
     yield from a.run_apps(apps)
 
+
+
+# -- bridge ------------------------------------------------------------------------------------
+
+_DIALSTATUS = {"USER_BUSY": "BUSY", "NO_ANSWER": "NOANSWER", "NO_USER_RESPONSE": "NOANSWER",
+               "ORIGINATOR_CANCEL": "CANCEL", "CALL_REJECTED": "BUSY",
+               "CHAN_NOT_IMPLEMENTED": "CHANUNAVAIL", "SUBSCRIBER_ABSENT": "CHANUNAVAIL",
+               "USER_NOT_REGISTERED": "CHANUNAVAIL", "INVALID_PROFILE": "CHANUNAVAIL",
+               "INVALID_GATEWAY": "CHANUNAVAIL", "NORMAL_CIRCUIT_CONGESTION": "CONGESTION"}
+
+
+def bridge_to(chan: Channel, dial_string: str) -> Generator:
+    """The ``bridge`` application: dial, then bridge ``chan`` with the leg that answered.
+
+    Fires CHANNEL_BRIDGE and, once either side hangs up, CHANNEL_UNBRIDGE on ``chan``. A
+    failed dial hangs ``chan`` up with the cause unless ``continue_on_fail`` is true or names
+    it; after the far leg hangs up, ``hangup_after_bridge=true`` hangs ``chan`` up too.
+    """
+    sw = chan.sw
+    if not dial_string:
+        return
+    peer, cause = yield from dial(sw, dial_string, chan)
+    if peer is None:
+        chan.setvar("originate_disposition", cause)
+        chan.setvar("DIALSTATUS", _DIALSTATUS.get(cause, "CHANUNAVAIL"))
+        chan.setvar("originate_failed_cause", cause)
+        sw.log(6, "Originate Failed.  Cause: %s" % cause, "mod_dptools.c",
+               "audio_bridge_function", 3516, chan.uuid)
+        go_on = (chan.getvar("continue_on_fail") or "").lower()
+        if not chan.hungup and not (go_on in ("true", "yes", "on", "1") or
+                                    cause in go_on.upper().split(",")):
+            chan.hangup(cause)
+        return
+    chan.setvar("originated_legs", "%s;%s;%s" % (peer.uuid, peer.profile.get("Callee-ID-Name",
+                                                                           "Outbound Call"),
+                                               peer.profile.get("Callee-ID-Number", "")))
+    chan.setvar("originate_disposition", "SUCCESS")
+    chan.setvar("DIALSTATUS", "SUCCESS")
+    chan.setvar("originate_causes", "%s;NONE" % peer.uuid)
+    if chan.hungup:
+        peer.hangup("ORIGINATOR_CANCEL")
+        sw.loop.spawn(_bridged_peer(peer), "leg " + peer.uuid)
+        return
+    if chan.answer_state != "answered":
+        chan.answer()
+    peer.setvar("endpoint_disposition", "ANSWER")
+    peer.setvar("last_bridge_to", chan.uuid)
+    peer.setvar("bridge_channel", chan.name)
+    peer.setvar("bridge_uuid", chan.uuid)
+    peer.setvar("signal_bond", chan.uuid)
+    chan.setvar("signal_bond", peer.uuid)
+    chan.other_leg = ("originatee", peer.snapshot())
+    peer.other_leg = ("originator", chan.snapshot())
+    chan.bridged_to, peer.bridged_to = peer, chan
+    chan.times["bridged"] = peer.times["bridged"] = time.time()
+    ids = (("Bridge-A-Unique-ID", chan.uuid), ("Bridge-B-Unique-ID", peer.uuid))
+    chan.fire("BRIDGE_START", pre=ids, name="CHANNEL_BRIDGE")
+    chan.setvar("last_bridge_to", peer.uuid)
+    chan.setvar("bridge_channel", peer.name)
+    chan.setvar("bridge_uuid", peer.uuid)
+    # Then the far leg learns who called it (the callee id it sends back).
+    callee_name = chan.profile.get("Caller-ID-Name") or chan.profile.get("Caller-ID-Number", "")
+    callee_number = chan.profile.get("Caller-ID-Number", "")
+    peer.profile["Callee-ID-Name"] = callee_name
+    peer.profile["Callee-ID-Number"] = callee_number
+    peer.setvar("last_sent_callee_id_name", callee_name)
+    peer.setvar("last_sent_callee_id_number", callee_number)
+    peer.set_state("CS_EXCHANGE_MEDIA")
+    sw.loop.spawn(_bridged_peer(peer), "leg " + peer.uuid)
+    while not chan.leaving and not peer.hungup:
+        chan.dtmf.clear()
+        yield from chan.wait_wake()
+    if not peer.hungup:
+        peer.hangup(chan.hangup_cause or "NORMAL_CLEARING")
+    if not peer.destroyed_sig.is_set:
+        yield peer.destroyed_sig   # CHANNEL_UNBRIDGE follows the far leg's end, as captured
+    chan.setvar("bridge_hangup_cause", peer.hangup_cause)
+    chan.setvar("last_bridge_hangup_cause", peer.hangup_cause)
+    chan.fire("BRIDGE_END", pre=ids, name="CHANNEL_UNBRIDGE")
+    chan.bridged_to = peer.bridged_to = None
+    after = (chan.getvar("hangup_after_bridge") or "").lower()
+    if not chan.hungup and after in ("true", "yes", "on", "1"):
+        chan.hangup("NORMAL_CLEARING")
+
+
+def _bridged_peer(peer: Channel) -> Generator:
+    """The far leg of a bridge: it stays until hung up, then ends as any leg does."""
+    while not peer.hungup:
+        yield from peer.wait_wake()
+    yield from peer.finish()
