@@ -245,7 +245,7 @@ def test_readme_modern_inbound_example_runs_against_the_simulator(tmp_path):
         result = run_example(code.replace("8021", str(sim.port)), str(tmp_path))
     assert result.returncode == 0, result.stdout
     assert "UP 0 years" in result.stdout
-    assert "originate failed: -ERR CHAN_NOT_IMPLEMENTED" in result.stdout
+    assert "originate failed: -ERR SUBSCRIBER_ABSENT" in result.stdout   # no user 1000 here
     assert "no event for 1 s" in result.stdout
 
 
