@@ -7,6 +7,7 @@
 #   make unit     only the pytest suite (without the stress tests)
 #   make compat   differential run against the real SWIG binding    (python compat/run.py)
 #   make docs     Sphinx HTML in docs/_build/html, warnings are errors
+#   make interop  other ESL client libraries against the simulator  (interop/, own venv)
 #   make bench    benchmarks                                          (python bench/run.py)
 #   make stress   long-running tests                                  (pytest -m stress)
 #   make pythons  the suite on other interpreters (CPython 3.8-3.13, PyPy) found on this machine
@@ -21,7 +22,7 @@ PYTEST := $(PY) -m pytest -q -p no:cacheprovider
 # Interpreters for `make pythons` (versions like 3.8 or commands like pypy3); empty = all found.
 PYTHONS ?=
 
-.PHONY: all demo test unit compat docs bench stress pythons venv clean distclean
+.PHONY: all demo test unit compat docs interop bench stress pythons venv clean distclean
 
 all: test
 
@@ -49,6 +50,21 @@ docs: $(STAMP)
 	@echo "docs: docs/_build/html/index.html"
 
 test: unit compat docs
+
+# The interop suite's own virtualenv: the third-party clients of interop/requirements.txt and
+# this package. They are never dependencies of ESL nor installed into .venv.
+INTEROP_VENV := .venv-interop
+INTEROP_STAMP := $(INTEROP_VENV)/.esl-installed
+
+$(INTEROP_STAMP): interop/requirements.txt setup.py pyproject.toml
+	rm -rf $(INTEROP_VENV)
+	$(PYTHON) -m venv $(INTEROP_VENV)
+	$(INTEROP_VENV)/bin/python -m pip install -q --disable-pip-version-check -r interop/requirements.txt
+	$(INTEROP_VENV)/bin/python -m pip install -q --disable-pip-version-check -e .
+	touch $@
+
+interop: $(INTEROP_STAMP)
+	$(INTEROP_VENV)/bin/python -m pytest -q -p no:cacheprovider interop
 
 bench: $(STAMP)
 	$(PY) bench/run.py
