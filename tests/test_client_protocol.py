@@ -228,3 +228,18 @@ def test_protocol_error_closes():
     pending = proto.api("status")
     proto.receive_data(b"Content-Length: -5\n\n")
     assert proto.state == pc.CLOSED and isinstance(pending.error, ConnectionClosed)
+
+
+def test_internal_events_stay_hidden_until_the_unsubscribe_is_answered():
+    proto = opened()
+    job = proto.bgapi("status", job_uuid="j")
+    proto.receive_data(reply("+OK event listener enabled plain") + reply("+OK Job-UUID: j"))
+    proto.receive_data(plain([("Event-Name", "BACKGROUND_JOB"), ("Job-UUID", "j")], "UP\n"))
+    assert job.done and proto.data_to_send().endswith(b"\n\nnixevent BACKGROUND_JOB\n\n")
+    late = plain([("Event-Name", "BACKGROUND_JOB"), ("Job-UUID", "someone-else")], "x")
+    proto.receive_data(late)                        # sent before the server read nixevent
+    assert proto.events_received() == []
+    proto.receive_data(reply("+OK no longer listening for BACKGROUND_JOB"))
+    proto.command("event plain BACKGROUND_JOB")     # raw: unknown to the record
+    proto.receive_data(reply("+OK event listener enabled plain") + late)
+    assert [e["Job-UUID"] for e in proto.events_received()] == ["someone-else"]

@@ -111,7 +111,9 @@ class Pending:
 
 
 class Reply(Pending):
-    """The slot of one command in the reply FIFO. ``kind`` says what its reply means."""
+    """The slot of one command in the reply FIFO. ``kind`` says what its reply means;
+    ``target`` is the Job or ExecuteWait its reply may fail (for an internal ``nixevent``,
+    the names it retires)."""
     __slots__ = ("kind", "check", "abandoned", "target")
 
     def __init__(self, kind: str, check: bool = True, target: Optional[Pending] = None):
@@ -120,7 +122,7 @@ class Reply(Pending):
         self.kind = kind
         self.check = check
         self.abandoned = False      # a tombstone: the caller gave up, the reply is dropped
-        self.target = target        # the Job or ExecuteWait this command's reply may fail
+        self.target = target
 
 
 class Job(Pending):
@@ -232,6 +234,7 @@ class ClientProtocol:
         self._jobs: Dict[str, Job] = {}
         self._executes: Dict[str, ExecuteWait] = {}
         self._internal_names: set = set()      # subscribed for our own waits
+        self._retiring: set = set()            # unsubscribed, but events may still come
         self._internal_filters: List[Tuple[str, str]] = []
         self._out = bytearray()
         self._events: List[Event] = []
@@ -247,6 +250,7 @@ class ClientProtocol:
         self._reader = PacketReader()
         self._slots.clear()
         self._internal_names = set()
+        self._retiring = set()
         self._internal_filters = []
         self._out.clear()
         self.handshake = Pending()
@@ -529,8 +533,10 @@ class ClientProtocol:
         self._slots.append(slot)
         self._out += data
 
-    def _internal(self, text: str) -> None:
-        self._queue(text.encode() + b"\n\n", Reply("internal"))
+    def _internal(self, text: str, kind: str = "internal") -> Reply:
+        slot = Reply(kind)
+        self._queue(text.encode() + b"\n\n", slot)
+        return slot
 
     def _covered(self, name: str) -> bool:
         names = self.event_names
@@ -556,8 +562,11 @@ class ClientProtocol:
             self._internal("event %s %s" % (self.event_format, " ".join(add)))
             current.update(add)
         if drop:
-            self._internal("nixevent %s" % " ".join(drop))
+            # Events of these names sent before the server read the nixevent still come:
+            # they stay ours until its reply.
+            self._internal("nixevent %s" % " ".join(drop), "retire").target = frozenset(drop)
             current.difference_update(drop)
+            self._retiring.update(drop)
         # With the user's filters in force, our events must pass them too.
         want_filters = []
         if self.filters:
@@ -636,7 +645,9 @@ class ClientProtocol:
                         self._update_internal()
             elif self._executes:
                 self._on_execute_event(name, event)
-            if not self._covered(name) and not self._sees_channel(event.get("Unique-ID")):
+            if ((name in self._internal_names or name in self._retiring)
+                    and not self._covered(name)
+                    and not self._sees_channel(event.get("Unique-ID"))):
                 return              # ours alone
         self._events.append(event)
 
@@ -717,6 +728,8 @@ class ClientProtocol:
                 self._fail(target, CommandError(text, reply))
                 self._update_internal()
             self._resolve(slot, reply)
+        elif kind == "retire":
+            self._retiring.difference_update(slot.target)
         elif kind == "internal":
             if failed:
                 logger.warning("the server refused an internal command: %s", text)
