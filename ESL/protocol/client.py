@@ -702,15 +702,16 @@ class ClientProtocol:
         slot = self._slots.popleft()
         if slot.abandoned:
             return
-        reply = _ds.from_packet(packet[0], packet[1], packet[3])
         kind = slot.kind
-        if kind == "api":
-            body = reply.body or ""
+        if kind == "api":           # only the body matters, unless it is an error
+            body = packet[1] or ""
             if slot.check and body.startswith("-ERR"):
+                reply = _ds.from_packet(packet[0], packet[1], packet[3])
                 self._fail(slot, CommandError(body.strip(), reply))
             else:
                 self._resolve(slot, body)
             return
+        reply = _ds.from_packet(packet[0], packet[1], packet[3])
         text = reply.get("Reply-Text") or ""
         failed = text.startswith("-ERR")
         if kind == "reply":
