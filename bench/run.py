@@ -293,6 +293,8 @@ def summarize(results, libs, tests, frame_bytes=None):
                          hwm=statistics.median(r["vmhwm_kb"] / 1024.0 for r in good))
                 if "headers_per_event" in good[0]:
                     s["headers_per_event"] = good[0]["headers_per_event"]
+                if "dropped" in good[0]:
+                    s["dropped"] = statistics.median(r["dropped"] for r in good)
                 if test in STREAMS:
                     spec = TESTS[test]
                     size = frame_bytes.get("%s/%s" % (spec.profile, spec.params(FULL)["format"]))
@@ -335,6 +337,8 @@ def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
                     extra = "  (%.1f MB/s, %.1f KB/event)" % (s["mb_s"], s["kb_event"])
                 if test == "slow":
                     extra = "  bounded" if s["median"] <= socket_limit_mb else "  GROWS WITH THE STREAM"
+                    if s.get("dropped"):    # a modern client: its queue bounds memory instead
+                        extra = "  bounded by max_queue (%d events dropped)" % s["dropped"]
                 if s["errors"]:
                     extra += "  (%d failed runs: %s)" % (len(s["errors"]), s["errors"][0])
                 rss = "" if test in ("rss", "slow") else "%.1f MB" % s["hwm"]
