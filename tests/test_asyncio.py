@@ -36,6 +36,41 @@ def test_same_event_and_exceptions_as_sync():
     assert set(ESL.asyncio.__all__) == set(ESL.sync.__all__)
 
 
+def test_import_ESL_alone_does_not_load_asyncio():
+    code = "import sys, ESL; print('asyncio' in sys.modules, 'ESL.asyncio' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         universal_newlines=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+@aio.async_test
+async def test_every_command_method_on_an_inbound_connection(sim):
+    async with connect("127.0.0.1", sim.port) as conn:
+        assert (await conn.subscribe("CUSTOM", "test::x"))["Reply-Text"].startswith("+OK")
+        assert (await conn.filter("Seq", "1"))["Reply-Text"].startswith("+OK")
+        fired = Event([("Event-Name", "CUSTOM"), ("Event-Subclass", "test::x"), ("Seq", "1")],
+                      body="hello")
+        assert (await conn.sendevent(fired))["Reply-Text"].startswith("+OK")
+        event = await conn.recv(timeout=5)
+        assert (event.subclass, event["Seq"], event.body) == ("test::x", "1", "hello")
+        assert (await conn.filter_delete("Seq"))["Reply-Text"].startswith("+OK")
+        assert (await conn.unsubscribe())["Reply-Text"].startswith("+OK")
+        reply = await conn.command("api echo raw")
+        assert reply.body == "raw"
+        uuid = (await conn.api("originate", "loopback/9998/default &park")).split()[1]
+        reply = await conn.execute("answer", uuid=uuid, wait=False)
+        assert reply["Reply-Text"].startswith("+OK")
+        done = await conn.execute("playback", TONE, uuid, timeout=10)
+        assert done.name == "CHANNEL_EXECUTE_COMPLETE" and done.uuid == uuid
+        with pytest.raises(ValueError):
+            await conn.api("echo", "two\nlines")           # no command injection
+        reply = await conn.sendmsg(uuid, {"call-command": "hangup",
+                                          "hangup-cause": "NORMAL_CLEARING"})
+        assert reply["Reply-Text"].startswith("+OK")
+        with pytest.raises(Timeout):
+            await conn.recv(timeout=0.2)    # unsubscribed; execute's events stayed internal
+
+
 @aio.async_test
 async def test_await_connect_and_async_with_connect(sim):
     conn = await connect("127.0.0.1", sim.port)
