@@ -358,3 +358,140 @@ def test_command_line_simulator_exits_after_a_shutdown_command(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# -- call control: dtmf, broadcast, transfer, hold, record --------------------------------------
+
+def _events(raw, count, timeout=5.0):
+    """The next ``count`` events, as (Event-Name, headers dict, body) triples."""
+    out = []
+    for frame in raw.frames(count, timeout):
+        text = body(frame)
+        head, _, rest = text.partition("\n\n")
+        headers = dict(line.split(": ", 1) for line in head.split("\n") if ": " in line)
+        out.append((headers.get("Event-Name"), headers, rest))
+    return out
+
+
+def _watcher(sim, uuid_or_names):
+    watcher = Raw(sim.port).auth()
+    watcher.cmd("event plain " + uuid_or_names)
+    return watcher
+
+
+def test_uuid_send_dtmf_reaches_the_far_end(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    a_leg = _call(raw)
+    b_leg = body(raw.cmd("api uuid_getvar %s other_loopback_leg_uuid" % a_leg))
+    watcher = _watcher(sim, "DTMF")
+    assert body(raw.cmd("api uuid_send_dtmf %s 12#" % a_leg)) == \
+        "+OK %s sent DTMF 12#.\n" % a_leg
+    heard = _events(watcher, 3)
+    assert [(h["DTMF-Digit"], h["Unique-ID"], h["DTMF-Duration"]) for _, h, _ in heard] == [
+        ("1", b_leg, "2000"), ("2", b_leg, "2000"), ("%23", b_leg, "2000")]
+    assert body(raw.cmd("api uuid_send_dtmf %s 9@500" % a_leg)).startswith("+OK")
+    assert _events(watcher, 1)[0][1]["DTMF-Duration"] == "4000"
+    assert body(raw.cmd("api uuid_send_dtmf %s" % a_leg)) == "-USAGE: <uuid> <dtmf_data>\n"
+    assert body(raw.cmd("api uuid_send_dtmf 00000000-0000-0000-0000-000000000000 1")) == \
+        "-ERR Cannot locate session!\n"
+
+
+def test_uuid_broadcast_queues_the_playback_and_can_hang_up(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE CHANNEL_HANGUP")
+    assert body(raw.cmd("api uuid_broadcast %s tone_stream://%%(100,0,440)" % uuid)) == \
+        "+OK Message sent\n"
+    seen = [(n, h.get("Application"), h["Unique-ID"]) for n, h, _ in _events(watcher, 2)]
+    assert seen == [("CHANNEL_EXECUTE", "playback", uuid),
+                    ("CHANNEL_EXECUTE_COMPLETE", "playback", uuid)]
+    assert body(raw.cmd("api uuid_broadcast %s set::from_broadcast=1" % uuid)).startswith(
+        "+OK")
+    assert _events(watcher, 1)[0][1]["Application-Data"] == "from_broadcast%3D1"
+    _events(watcher, 1)
+    assert body(raw.cmd("api uuid_getvar %s from_broadcast" % uuid)) == "1"
+    raw.cmd("api uuid_broadcast %s playback!user_busy::silence_stream://100 aleg" % uuid)
+    names = [(n, h.get("Application"), h.get("Hangup-Cause")) for n, h, _ in
+             _events(watcher, 5)]
+    assert ("CHANNEL_EXECUTE", "hangup", None) in names
+    assert ("CHANNEL_HANGUP", None, "USER_BUSY") in names
+    assert body(raw.cmd("api uuid_broadcast %s" % uuid)).startswith("-USAGE: <uuid> <path>")
+
+
+def test_uuid_transfer_routes_the_channel_again(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "CHANNEL_EXECUTE CHANNEL_HANGUP_COMPLETE")
+    assert body(raw.cmd("api uuid_transfer %s 9997 XML default" % uuid)) == "+OK\n"
+    executed = []
+    for name, headers, _ in _events(watcher, 10, timeout=8):
+        if headers.get("Unique-ID") == uuid:
+            executed.append((name, headers.get("Application"),
+                             headers.get("Caller-Destination-Number")))
+    assert executed[:2] == [("CHANNEL_EXECUTE", "answer", "9997"),
+                            ("CHANNEL_EXECUTE", "playback", "9997")]
+    assert ("CHANNEL_HANGUP_COMPLETE", None, "9997") in executed
+    assert body(raw.cmd("api uuid_transfer 00000000-0000-0000-0000-000000000000 1")) == \
+        "-ERR No such channel!\n"
+    assert body(raw.cmd("api uuid_transfer x")).startswith("-USAGE: <uuid> [-bleg|-both]")
+
+
+def test_uuid_hold_and_unhold(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "CHANNEL_CALLSTATE CHANNEL_HOLD CHANNEL_UNHOLD")
+    assert body(raw.cmd("api uuid_hold %s" % uuid)) == "+OK Success\n"
+    (state, h1, _), (hold, h2, _) = _events(watcher, 2)
+    assert (state, h1["Channel-Call-State"], h1["Original-Channel-Call-State"]) == (
+        "CHANNEL_CALLSTATE", "HELD", "ACTIVE")
+    assert hold == "CHANNEL_HOLD" and h2["Unique-ID"] == uuid
+    assert h2["Caller-Channel-Last-Hold"] != "0"
+    assert body(raw.cmd("api uuid_hold %s" % uuid)) == "-ERR Operation failed\n"
+    assert body(raw.cmd("api uuid_hold toggle %s" % uuid)) == "+OK Success\n"
+    assert [(n, h.get("Channel-Call-State")) for n, h, _ in _events(watcher, 2)] == [
+        ("CHANNEL_CALLSTATE", "UNHELD"), ("CHANNEL_UNHOLD", "UNHELD")]
+    assert body(raw.cmd("api uuid_hold off %s" % uuid)) == "-ERR Operation failed\n"
+    # Like FreeSWITCH, a uuid it cannot find is no failure.
+    assert body(raw.cmd("api uuid_hold 00000000-0000-0000-0000-000000000000")) == \
+        "+OK Success\n"
+
+
+def _wav_seconds(path):
+    import wave
+    with wave.open(path, "rb") as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 8000)
+        return wav.getnframes() / 8000.0
+
+
+def test_uuid_record_writes_a_wav_of_the_recorded_length(esl_sim_factory, tmp_path):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "RECORD_START RECORD_STOP CHANNEL_HANGUP_COMPLETE")
+    limited, stopped, at_hangup = (str(tmp_path / n) for n in ("a.wav", "b.wav", "c.wav"))
+    assert body(raw.cmd("api uuid_record %s start %s 1" % (uuid, limited))) == "+OK Success\n"
+    start, stop = _events(watcher, 2, timeout=5)
+    assert (start[0], start[1]["Record-File-Path"]) == ("RECORD_START", limited)
+    assert stop[0] == "RECORD_STOP" and stop[1]["variable_record_seconds"] == "1"
+    assert _wav_seconds(limited) == 1.0
+
+    raw.cmd("api uuid_record %s start %s" % (uuid, stopped))
+    time.sleep(0.3)
+    assert body(raw.cmd("api uuid_record %s stop %s" % (uuid, stopped))) == "+OK Success\n"
+    assert [n for n, _, _ in _events(watcher, 2)] == ["RECORD_START", "RECORD_STOP"]
+    assert 0.2 <= _wav_seconds(stopped) < 5
+    assert body(raw.cmd("api uuid_record %s stop %s" % (uuid, stopped))) == \
+        "-ERR Cannot stop record session!\n"
+
+    raw.cmd("api uuid_record %s start %s" % (uuid, at_hangup))
+    raw.cmd("api uuid_kill %s" % uuid)
+    names = [n for n, h, _ in _events(watcher, 4) if h.get("Unique-ID") == uuid]
+    assert names == ["RECORD_START", "RECORD_STOP", "CHANNEL_HANGUP_COMPLETE"]
+    assert _wav_seconds(at_hangup) < 5
+    assert body(raw.cmd("api uuid_record %s start x.wav" % uuid)) in (
+        "-ERR Cannot locate session!\n", "-ERR Cannot record session!\n")
+    assert body(raw.cmd("api uuid_record %s" % uuid)).startswith("-USAGE: <uuid> [start|stop|")

@@ -17,7 +17,8 @@ from .channel import FRAME, Channel
 from .core import LOG_LEVELS
 from .originate import bridge_to
 
-__all__ = ["APPLICATIONS", "tone_duration", "park_loop", "play_file", "file_seconds"]
+__all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
+           "file_seconds"]
 
 
 def tone_duration(spec: str) -> float:
@@ -359,6 +360,15 @@ def app_read(chan: Channel, data: str) -> Generator:
                         digit_timeout)
 
 
+def write_silence(path: str, samples: int) -> None:
+    """Write ``samples`` of silence as an 8 kHz 16-bit mono WAV file (raises OSError)."""
+    with wave.open(path, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(8000)
+        wav.writeframes(b"\0\0" * samples)
+
+
 def app_record(chan: Channel, data: str) -> Generator:
     """``record <path> [<time_limit_secs> [<silence_thresh> [<silence_hits>]]]``: writes a
     silent 8 kHz 16-bit mono WAV as long as the recording ran (until the time limit, a digit
@@ -391,11 +401,7 @@ def app_record(chan: Channel, data: str) -> Generator:
         seconds = min(seconds, float(limit))
     samples = int(seconds * 8000)
     try:
-        with wave.open(path, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(8000)
-            wav.writeframes(b"\0\0" * samples)
+        write_silence(path, samples)
     except OSError as exc:
         chan.sw.log(3, "Error opening %s: %s" % (path, exc), "switch_ivr_play_say.c",
                     "switch_ivr_record_file_event", 520, chan.uuid)

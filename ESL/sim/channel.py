@@ -6,12 +6,12 @@ same event types in the same order, with the same channel/caller/variable blocks
 """
 import time
 from collections import deque
-from typing import Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
+from typing import Callable, Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
 
 from ..protocol.server import ServerEvent
 from .core import new_uuid
 
-__all__ = ["Channel", "HANGUP_CAUSES", "FRAME", "DTMF_DIGITS"]
+__all__ = ["Channel", "HANGUP_CAUSES", "FRAME", "DTMF_DIGITS", "cause_from_text"]
 
 STATES = ["CS_NEW", "CS_INIT", "CS_ROUTING", "CS_SOFT_EXECUTE", "CS_EXECUTE",
           "CS_EXCHANGE_MEDIA", "CS_PARK", "CS_CONSUME_MEDIA", "CS_HIBERNATE", "CS_RESET",
@@ -99,6 +99,18 @@ def _usec(t: Optional[float]) -> str:
     return str(int(t * 1000000)) if t else "0"
 
 
+_CAUSE_BY_CODE = {code: name for name, code in HANGUP_CAUSES.items()}
+
+
+def cause_from_text(text: str) -> str:
+    """A hangup cause from its name in any case or its Q.850 number (switch_channel_str2cause);
+    NORMAL_CLEARING for anything else."""
+    text = text.strip().upper()
+    if text.isdigit():
+        return _CAUSE_BY_CODE.get(int(text), "NORMAL_CLEARING")
+    return text if text in HANGUP_CAUSES else "NORMAL_CLEARING"
+
+
 class Channel:
     """One call leg. Runs as a task on the switch loop (see :meth:`run`)."""
 
@@ -132,6 +144,8 @@ class Channel:
         self.transfer_to = None   # type: Optional[Tuple[str, str]]   (extension, context)
         self.digits_dialed = ""   # every digit heard, for the CDR's digits_dialed
         self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
+        #: Session recordings (``uuid_record``) by path: each entry stops its recording.
+        self.media_bugs = {}   # type: Dict[str, Callable[[], None]]
         self.wake = self.loop.signal()
         self.answered_sig = self.loop.signal()
         self.reporting_sig = self.loop.signal()
@@ -315,8 +329,7 @@ class Channel:
         """Start hanging up (fires CHANNEL_HANGUP now); False if already hanging up."""
         if self.hungup:
             return False
-        if cause not in HANGUP_CAUSES:
-            cause = "NORMAL_CLEARING"
+        cause = cause_from_text(cause)
         self.hangup_cause = cause
         self.state_num = STATES.index("CS_HANGUP")
         self.answer_state = "hangup"
@@ -548,6 +561,8 @@ class Channel:
                 done.set()
         self.messages.clear()
         self.set_state("CS_HANGUP")
+        for stop in list(self.media_bugs.values()):   # recordings end with the call
+            stop()
         self.set_callstate("HANGUP")
         if self.other is not None and not self.other.hungup:
             self.other.hangup(self.hangup_cause or "NORMAL_CLEARING")

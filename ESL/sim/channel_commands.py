@@ -5,9 +5,11 @@ Each is a generator ``f(switch, arg)`` returning the output text; they run on th
 so they see and change channels between two steps of the calls.
 """
 import time
-from typing import Optional, Tuple
+from typing import Generator, Optional, Tuple
 
+from ..protocol.commands import atoi
 from ..protocol.server import ServerEvent
+from .applications import write_silence
 from .channel import HANGUP_CAUSES, Channel
 from .core import plain_api
 
@@ -46,6 +48,193 @@ def api_uuid_dump(sw, arg):
                                      if isinstance(value, list) else value)
                        for name, value in ev.headers) + "\n"
     return ev.serialize("plain")
+
+
+@plain_api
+def api_uuid_send_dtmf(sw, arg):
+    """``uuid_send_dtmf <uuid> <digits>[@<ms>][+<digits>[@<ms>]...]``: the digits go out to
+    the channel's far end (for a loopback leg, its partner hears them as DTMF)."""
+    argv = [w for w in arg.split(" ") if w]
+    if len(argv) < 2:
+        return "-USAGE: <uuid> <dtmf_data>\n"
+    chan = sw.channel(argv[0])
+    if chan is None:
+        return "-ERR Cannot locate session!\n"
+    text = argv[1][1:] if argv[1].startswith("~") else argv[1]
+    if chan.hungup or len(text) > 99:
+        return "-ERR Operation failed\n"
+    chan.mark_pre_answered()
+    for group in text.split("+"):
+        digits, at, ms = group.partition("@")
+        duration = 2000   # samples: FreeSWITCH's default DTMF duration
+        if at and atoi(ms) > 400 // 8:   # above the minimum duration, in ms at 8 kHz
+            duration = atoi(ms) * 8
+        chan.send_dtmf(digits, duration)
+    return "+OK %s sent DTMF %s.\n" % (argv[0], argv[1])
+
+
+@plain_api
+def api_uuid_broadcast(sw, arg):
+    """``uuid_broadcast <uuid> <path>|<app>::<args> [aleg|bleg|both|holdb]``: queue the
+    playback (or application) on the channel and/or its bridged partner; ``app!cause`` hangs
+    up afterwards."""
+    argv = [w for w in arg.split(" ") if w][:4]
+    if len(argv) < 2:
+        return "-USAGE: <uuid> <path> [aleg|bleg|holdb|both]\n"
+    chan = sw.channel(argv[0])
+    if chan is None:
+        return "-ERR invalid uuid\n"
+    legs = argv[2].lower() if len(argv) > 2 else "aleg"
+    app, path = "playback", argv[1]
+    if "::" in path:
+        app, _, path = path.partition("::")
+    app, bang, cause = app.partition("!")
+    targets = []
+    if ("bleg" in legs or "both" in legs) and chan.bridged_to is not None:
+        targets.append(chan.bridged_to)
+    if "aleg" in legs or "both" in legs or "holdb" in legs:
+        targets.append(chan)
+    for target in targets:
+        target.queue_message(_execute(app, path))
+    if bang:
+        chan.queue_message(_execute("hangup", cause or "normal_clearing"))
+    return "+OK Message sent\n"
+
+
+def _execute(app: str, arg: str) -> ServerEvent:
+    return ServerEvent([("call-command", "execute"), ("execute-app-name", app),
+                        ("execute-app-arg", arg), ("event-lock", "true"), ("lead-frames", "5")])
+
+
+@plain_api
+def api_uuid_transfer(sw, arg):
+    """``uuid_transfer <uuid> [-bleg|-both] <extension> [<dialplan>] [<context>]``."""
+    argv = [w for w in arg.split(" ") if w]
+    if len(argv) < 2 or len(argv) > 5:
+        return "-USAGE: <uuid> [-bleg|-both] <dest-exten> [<dialplan>] [<context>]\n"
+    chan = sw.channel(argv[0])
+    if chan is None:
+        return "-ERR No such channel!\n"
+    rest = argv[1:]
+    if rest[0].startswith("-"):
+        which, rest = rest[0][1:].lower(), rest[1:]
+        partner = chan.bridged_to
+        if which == "bleg" and partner is not None:
+            chan = partner
+        elif which == "both" and partner is not None and rest:
+            partner.transfer(rest[0], rest[1] if len(rest) > 1 else "XML",
+                             rest[2] if len(rest) > 2 else None)
+    if not rest or chan.hungup:
+        return "-ERR\n"
+    chan.transfer(rest[0], rest[1] if len(rest) > 1 else "XML",
+                  rest[2] if len(rest) > 2 else None)
+    return "+OK\n"
+
+
+@plain_api
+def api_uuid_hold(sw, arg):
+    """``uuid_hold [off|toggle] <uuid>``: call state HELD/UNHELD with CHANNEL_HOLD/UNHOLD.
+    Music on hold for the partner is not simulated."""
+    argv = [w for w in arg.split(" ") if w]
+    if not argv:
+        return "-USAGE: [off|toggle] <uuid> [<display>]\n"
+    action = argv[0].lower()
+    uid = argv[1] if action in ("off", "toggle") and len(argv) > 1 else argv[0]
+    chan = sw.channel(uid)
+    if chan is None:   # FreeSWITCH says +OK for a uuid it cannot find
+        return "+OK Success\n"
+    if action == "toggle":
+        action = "off" if chan.callstate == "HELD" else (
+            "hold" if chan.callstate in ("ACTIVE", "UNHELD") else "")
+        if not action:
+            return "+OK Success\n"
+    if action == "off":
+        if chan.callstate != "HELD":
+            return "-ERR Operation failed\n"
+        chan.times["hold_accum"] = chan.times.get("hold_accum", 0.0) + (
+            time.time() - chan.times.get("last_hold", time.time()))
+        chan.set_callstate("UNHELD")
+        _fire_channel_event(sw, chan, "CHANNEL_UNHOLD", ("switch_ivr.c", "switch_ivr_unhold",
+                                                         1638))
+        return "+OK Success\n"
+    if chan.callstate == "HELD":
+        return "-ERR Operation failed\n"
+    chan.set_callstate("HELD")
+    chan.times["last_hold"] = time.time()
+    _fire_channel_event(sw, chan, "CHANNEL_HOLD", ("switch_ivr.c", "switch_ivr_hold", 1558))
+    return "+OK Success\n"
+
+
+def _fire_channel_event(sw, chan: Channel, name: str, calling, post=()) -> None:
+    ev = sw.new_event(name, calling)
+    chan.set_event_data(ev)
+    for header, value in post:
+        ev.add(header, value)
+    sw.fire(ev)
+
+
+@plain_api
+def api_uuid_record(sw, arg):
+    """``uuid_record <uuid> start|stop <path>|all [<limit>]``: record the session into a
+    silent 8 kHz WAV as long as the recording runs (RECORD_START, RECORD_STOP)."""
+    argv = [w for w in arg.split(" ") if w]
+    if len(argv) < 3:
+        return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n"
+    chan = sw.channel(argv[0])
+    if chan is None:
+        return "-ERR Cannot locate session!\n"
+    action, path = argv[1].lower(), argv[2]
+    if action == "start":
+        if chan.hungup:
+            return "-ERR Cannot record session!\n"
+        limit = atoi(argv[3]) if len(argv) > 3 else 0
+        stop = sw.loop.signal()
+        chan.media_bugs[path] = stop.set
+        sw.loop.spawn(_record_session(sw, chan, path, limit, stop), "record " + path)
+        return "+OK Success\n"
+    if action == "stop":
+        paths = list(chan.media_bugs) if path == "all" else [path]
+        stopped = [p for p in paths if p in chan.media_bugs]
+        for p in stopped:
+            chan.media_bugs.pop(p)()
+        return "+OK Success\n" if stopped else "-ERR Cannot stop record session!\n"
+    if action in ("mask", "unmask", "pause", "resume"):
+        if path not in chan.media_bugs:
+            return "-ERR Cannot %s %s!\n" % (action, "recording session" if action in (
+                "pause", "resume") else "record session")
+        return "+OK Success\n"
+    return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n"
+
+
+def _record_session(sw, chan: Channel, path: str, limit: int, stop) -> Generator:
+    _fire_channel_event(sw, chan, "RECORD_START", ("switch_ivr_async.c", "record_callback",
+                                                   1482), (("Record-File-Path", path),))
+    started = time.monotonic()
+    if limit > 0:
+        sw.loop.spawn(_set_after(limit, stop), "record limit")
+    yield stop
+    seconds = time.monotonic() - started
+    if limit > 0:
+        seconds = min(seconds, float(limit))
+    chan.media_bugs.pop(path, None)
+    samples = int(seconds * 8000)
+    try:
+        write_silence(path, samples)
+    except OSError as exc:
+        sw.log(3, "Error opening %s: %s" % (path, exc), "switch_ivr_async.c",
+               "switch_ivr_record_session_event", 2983, chan.uuid)
+        return
+    chan.setvar("record_samples", str(samples))
+    chan.setvar("record_seconds", str(samples // 8000))
+    chan.setvar("record_ms", str(samples // 8))
+    _fire_channel_event(sw, chan, "RECORD_STOP", ("switch_ivr_async.c",
+                                                  "send_record_stop_event", 1241),
+                        (("Record-File-Path", path),))
+
+
+def _set_after(seconds: float, signal) -> Generator:
+    yield seconds
+    signal.set()
 
 
 @plain_api
@@ -139,5 +328,7 @@ CHANNEL_API = {
     "uuid_exists": api_uuid_exists, "uuid_dump": api_uuid_dump, "uuid_kill": api_uuid_kill,
     "uuid_getvar": api_uuid_getvar, "uuid_setvar": api_uuid_setvar,
     "uuid_answer": api_uuid_answer, "uuid_park": api_uuid_park, "uuid_bridge": api_uuid_bridge,
-    "hupall": api_hupall,
+    "hupall": api_hupall, "uuid_send_dtmf": api_uuid_send_dtmf,
+    "uuid_broadcast": api_uuid_broadcast, "uuid_transfer": api_uuid_transfer,
+    "uuid_hold": api_uuid_hold, "uuid_record": api_uuid_record,
 }
