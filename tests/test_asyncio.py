@@ -110,6 +110,28 @@ async def test_a_cancelled_api_leaves_a_tombstone_and_the_next_reply_is_right(si
 
 
 @aio.async_test
+async def test_replies_stay_matched_while_many_waits_are_cancelled(sim):
+    async with connect("127.0.0.1", sim.port) as conn:
+        async def cancelled_sleep(n):
+            try:
+                await asyncio.wait_for(conn.api("msleep", "30"), 0.001 * (n % 7))
+                return "answered"
+            except asyncio.TimeoutError:
+                return "cancelled"
+
+        async def echo(n):
+            return await conn.api("echo", "tag %d" % n)
+
+        calls = [cancelled_sleep(n) if n % 3 == 0 else echo(n) for n in range(120)]
+        results = await asyncio.gather(*calls)
+        for n, result in enumerate(results):
+            if n % 3:
+                assert result == "tag %d" % n
+        assert "cancelled" in results
+        assert await conn.api("echo", "last") == "last"
+
+
+@aio.async_test
 async def test_gather_of_100_api_calls_matches_every_reply(sim):
     async with connect("127.0.0.1", sim.port) as conn:
         words = ["call %d" % n for n in range(100)]

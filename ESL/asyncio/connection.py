@@ -487,6 +487,8 @@ class Connection:
                 except OSError as exc:
                     data = b""
                     error = ConnectionClosed("connection lost: %s" % exc)
+                if self._closing:
+                    data = b""          # close() failed the calls; what was in flight is moot
                 if data:
                     self._last_traffic = loop.time()
                     proto.receive_data(data)
