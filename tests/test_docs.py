@@ -154,6 +154,17 @@ def test_readme_outbound_example_handles_a_call_from_the_simulator(tmp_path):
 @pytest.mark.parametrize("index", range(len(rst_python_blocks("simulator.rst"))))
 def test_simulator_page_examples_run(tmp_path, index):
     code = rst_python_blocks("simulator.rst")[index]
+    if "\ndef test_" in code:
+        # A pytest module (the scripted-caller example): run it as pytest would.
+        path = tmp_path / "test_example.py"
+        path.write_text(code)
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                 str(path)], cwd=str(tmp_path), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, universal_newlines=True,
+                                timeout=TIMEOUT)
+        assert result.returncode == 0, result.stdout
+        assert re.search(r"\b1 passed\b", result.stdout), result.stdout
+        return
     result = run_example(code, str(tmp_path))
     assert result.returncode == 0, result.stdout
     assert "Traceback" not in result.stdout

@@ -16,16 +16,18 @@ and this module's :class:`Simulator`, which wires the upper layers into the swit
 """
 import socket
 import threading
-from typing import List, Optional  # noqa: F401 (type comments)
+from typing import Dict, List, Optional, Tuple  # noqa: F401 (type comments)
 
 from .applications import APPLICATIONS
+from .caller import Call
 from .commands import API
 from .config import Config, ConfigError
 from .core import Switch
 from .listener import Listener
+from .originate import inbound_call
 from .outbound import start_outbound
 
-__all__ = ["Simulator", "Config", "ConfigError"]
+__all__ = ["Simulator", "Call", "Config", "ConfigError"]
 
 
 class Simulator:
@@ -136,6 +138,22 @@ class Simulator:
     def address(self):
         """``(host, port)`` the simulator listens on."""
         return (self.host, self.port)
+
+    def call(self, extension: str, caller_number: str = "0000000000", caller_name: str = "",
+             context: str = "default", variables: Optional[Dict[str, str]] = None,
+             apps: Optional[List[Tuple[str, str]]] = None) -> Call:
+        """Place an inbound call from a simulated phone to ``extension``; returns its
+        :class:`Call` at once (the call is routing).
+
+        The dialplan's ``context`` routes it, unless ``apps`` (a list of
+        ``(application, data)``) says what the call runs instead, e.g.
+        ``[("socket", "127.0.0.1:8084 async full")]`` to hand it to an outbound handler
+        without a configuration. ``variables`` are set on the channel first.
+        """
+        chan = self.switch.loop.call(lambda: inbound_call(
+            self.switch, extension, caller_number, caller_name, context, variables,
+            list(apps) if apps is not None else None))
+        return Call(self.switch, chan)
 
     def register(self, user: str, domain: Optional[str] = None) -> None:
         """Count directory user ``user`` (of ``domain``, default the ``domain`` variable) as

@@ -18,7 +18,8 @@ from typing import Dict, Generator, List, Optional, Tuple
 
 from .channel import HANGUP_CAUSES, Channel
 
-__all__ = ["api_originate", "dial", "bridge_to", "far_end_rule", "parse_dial_string"]
+__all__ = ["api_originate", "dial", "bridge_to", "far_end_rule", "parse_dial_string",
+           "inbound_call"]
 
 
 def _split_vars(dial: str) -> Tuple[Dict[str, str], str]:
@@ -505,14 +506,16 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
     a.set_state("CS_CONSUME_MEDIA")
 
 
-def _b_leg(sw, b: Channel, context: str, exten: str) -> Generator:
+def _b_leg(sw, b: Channel, context: str, exten: str,
+           apps: Optional[List[Tuple[str, str]]] = None) -> Generator:
     b.set_state("CS_INIT")
     b.state_num = 2
     b.fire("CREATE")
     b.running = "CS_ROUTING"
     b.set_callstate("RINGING")
     b.set_state("CS_ROUTING")
-    apps = b.route()
+    if apps is None:
+        apps = b.route()
     if not apps:
         b.hangup("NO_ROUTE_DESTINATION")
         yield from b.finish()
@@ -617,3 +620,31 @@ def _bridged_peer(peer: Channel) -> Generator:
     while not peer.hungup:
         yield from peer.wait_wake()
     yield from peer.finish()
+
+
+# -- inbound calls -----------------------------------------------------------------------------
+
+def inbound_call(sw, exten: str, caller_number: str = "0000000000", caller_name: str = "",
+                 context: str = "default", variables: Optional[Dict[str, str]] = None,
+                 apps: Optional[List[Tuple[str, str]]] = None, profile: str = "internal"
+                 ) -> Channel:
+    """A call arriving from a phone: an inbound ``sofia/<profile>/<number>@127.0.0.1`` leg
+    routed by the dialplan's ``context`` to ``exten`` (or running ``apps`` instead). Starts it
+    on the loop and returns the channel at once (call on the loop thread)."""
+    name = "sofia/%s/%s@127.0.0.1" % (profile, caller_number)
+    chan = Channel(sw, name, "inbound", {
+        "Direction": "inbound", "Logical-Direction": "inbound", "Username": caller_number,
+        "Dialplan": "XML", "Caller-ID-Name": caller_name, "Caller-ID-Number": caller_number,
+        "Orig-Caller-ID-Name": caller_name, "Orig-Caller-ID-Number": caller_number,
+        "Network-Addr": "127.0.0.1", "ANI": caller_number, "Destination-Number": exten,
+        "Source": "mod_sofia", "Context": context, "Channel-Name": name, "Profile-Index": "1"})
+    _register(sw, chan)
+    chan.set_codecs(name)
+    for key, value in [("direction", "inbound"), ("uuid", chan.uuid),
+                       ("call_uuid", chan.uuid), ("session_id", str(chan.session_id)),
+                       ("channel_name", name), ("sip_profile_name", profile),
+                       ("sip_from_user", caller_number), ("sip_to_user", exten)] + \
+            list((variables or {}).items()):
+        chan.setvar(key, value)
+    sw.loop.spawn(_b_leg(sw, chan, context, exten, apps), "leg " + chan.uuid)
+    return chan
