@@ -226,3 +226,12 @@ def test_calls_on_a_closed_connection_raise(sim):
     with pytest.raises(ConnectionClosed):
         conn.recv(timeout=1)
     assert list(conn) == []
+
+
+def test_liveness_closes_a_link_that_went_quiet(sim):
+    # The simulator sends nothing unprompted without a HEARTBEAT subscription.
+    with connect("127.0.0.1", sim.port, liveness=0.5) as conn:
+        started = time.monotonic()
+        with pytest.raises(ConnectionClosed):
+            conn.recv(timeout=30)
+        assert time.monotonic() - started < 20 and conn.closed
