@@ -110,6 +110,7 @@ class Connection:
         self._link_up = threading.Event()
         self._final_error: Optional[ESLError] = None
         self._reader: Optional[threading.Thread] = None
+        self._relinking: Optional[socket.socket] = None     # a reconnection's new socket
         self._token = threading.Lock()      # the right to read the socket
         self._park = threading.Condition(threading.Lock())  # guards the next three
         self._callers = 0                   # callers reading (or about to) for a reply
@@ -261,9 +262,9 @@ class Connection:
         self._closing.set()
         with self._lock:
             self._proto.reconnect = False
-        sock = self._sock
-        if sock is not None:
-            _shutdown(sock)
+        for sock in (self._sock, self._relinking):
+            if sock is not None:
+                _shutdown(sock)
         with self._park:
             self._park.notify()
         reader = self._reader
@@ -582,6 +583,9 @@ class Connection:
             sock = None
             try:
                 sock = self._dial(deadline)
+                self._relinking = sock      # close() ends this handshake at once
+                if self._closing.is_set():
+                    raise ConnectionClosed("the connection was closed")
                 self._handshake(sock, deadline)
             except AuthenticationError as exc:
                 _close(sock)
@@ -591,7 +595,9 @@ class Connection:
             except (OSError, ESLError) as exc:
                 _close(sock)
                 logger.info("reconnect attempt %d failed: %s", attempt, exc)
-                continue
+                continue            # (after close(), the wait above returns at once)
+            finally:
+                self._relinking = None
             logger.info("reconnected (attempt %d)", attempt)
             if self._closing.is_set():
                 _shutdown(sock)
