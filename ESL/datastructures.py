@@ -69,6 +69,8 @@ class Event(Mapping):
 
     def get(self, name: str, default=None):
         """The value of the first header called ``name`` (any case), else ``default``."""
+        if not isinstance(name, str):
+            return default
         ev = self._ev
         if ev is not None and name[:1] != "_":
             # The parsed event answers lookups without building its header lists; "_body"

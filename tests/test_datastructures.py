@@ -17,7 +17,7 @@ def test_plain_event_mapping():
     assert ev.getall("X-List") == ["a", "b"] and ev.getall("nope") == []
     assert list(ev) == ["Event-Name", "Unique-ID", "Caller-Caller-ID-Name", "X-Dup", "X-List"]
     assert len(ev) == 5 and "unique-id" in ev and "nope" not in ev
-    assert ev.get("nope") is None and ev.get("nope", "d") == "d"
+    assert ev.get("nope") is None and ev.get("nope", "d") == "d" and ev.get(None) is None
     with pytest.raises(KeyError):
         ev["nope"]
     assert ev.headers[3:5] == [("X-Dup", "one"), ("x-dup", "two")]
