@@ -290,6 +290,27 @@ class Console:
             self.on_disconnect(conn)
         return reply
 
+    def show_pending(self) -> None:
+        """Print what arrived with the last reply (log lines, events) before the next command,
+        as fs_cli does between two commands; piped input would otherwise outrun the reader."""
+        conn = self.conn
+        if conn is None:
+            return
+        with self._count_lock:
+            self.io_wanted += 1
+        try:
+            with self.io_lock:
+                pending = []
+                event = conn.recvEventTimed(1)   # 0 would wait without limit
+                while event is not None:
+                    pending.append(event)
+                    event = conn.recvEventTimed(1)
+        finally:
+            with self._count_lock:
+                self.io_wanted -= 1
+        for event in pending:
+            self.show(event)
+
     def _subscription(self, cmd: str, record: bool = True) -> None:
         """event/nixevent/noevents/log/nolog/filter: send it and print the Reply-Text."""
         reply = self._send_recv(cmd)
@@ -462,6 +483,7 @@ class Console:
                     continue
                 if not self.process(line):
                     break
+                self.show_pending()
                 if self.lost:
                     break
         finally:

@@ -11,6 +11,7 @@ from ..protocol.server import ServerEvent
 from .channel_commands import CHANNEL_API
 from .config import Config, ConfigError
 from .core import LOG_LEVELS, VERSION_TEXT, new_uuid, plain_api
+from .console_commands import CONSOLE_API, show_api
 from .coredb import SHOW_SYNTAX, show
 from .directory_commands import DIRECTORY_API
 from .originate import api_originate
@@ -127,9 +128,13 @@ def api_show(sw, arg):
         out = show(sw.db, arg)
     if out is not None:
         return out
-    word = arg.split(" ")[0].lower()
+    argv = [w for w in arg.split(" ") if w]
+    word = argv[0].lower() if argv else ""
     if word.startswith("status"):   # mod_commands runs `status` for "show status"
         return sw.status_text()
+    if word == "api":
+        as_format = argv[2] if len(argv) > 2 and argv[1].lower() == "as" else "delim"
+        return show_api(sw, as_format)
     return "-USAGE: %s\n" % SHOW_SYNTAX
 
 
@@ -321,3 +326,4 @@ API = {
 }
 API.update(CHANNEL_API)
 API.update(DIRECTORY_API)
+API.update(CONSOLE_API)

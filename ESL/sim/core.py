@@ -299,7 +299,8 @@ class Switch:
         """Generator running api ``cmd`` as switch_api_execute does: returns its output, or
         None when no such command exists, and fires the ``API`` event after it."""
         cmd = cmd.strip()
-        arg = (arg or "").strip()
+        # As switch_api_execute: blanks around the argument go, except for Tab completion.
+        arg = (arg or "") if cmd.lower() == "console_complete" else (arg or "").strip()
         func = self.api_commands.get(cmd.lower()) if cmd else None
         out = None
         if func is not None:
