@@ -549,11 +549,18 @@ def test_echo_and_log_applications(tmp_path, esl_sim_factory):
     c = Raw(sim.port).auth("s3cret")
     assert c.cmd("log info") == reply("+OK log level info [6]")
     uuid = body(c.cmd("api originate loopback/200/default &echo")).split()[1]
-    got = c.cmd("sendmsg %s\ncall-command: execute\nexecute-app-name: log\n"
-                "execute-app-arg: NOTICE from the dialplan" % uuid, 2)
-    assert got[0] == reply("+OK")
-    logs = [f for f in got if f.startswith(b"Content-Type: log/data")]
+    c.send(b"sendmsg %s\ncall-command: execute\nexecute-app-name: log\n"
+           b"execute-app-arg: NOTICE from the dialplan\n\n" % uuid.encode())
+    got = []
+    deadline = time.monotonic() + 5
+    while not any(b"[NOTICE] mod_dptools.c:1746 from the dialplan" in f for f in got) \
+            and time.monotonic() < deadline:
+        got += c.frames(1, 1.0)   # the call's own log lines (New Channel, ...) come first
+    assert reply("+OK") in got
+    logs = [f for f in got if f.startswith(b"Content-Type: log/data")
+            and b"mod_dptools.c" in f]
     assert logs and body(logs[0]).endswith("[NOTICE] mod_dptools.c:1746 from the dialplan\n")
+    assert any(b"New Channel loopback/200-a" in f for f in got)
     assert body(c.cmd("api uuid_getvar %s current_application" % uuid)) == "log"
     c.cmd("api uuid_kill " + uuid)
     deadline = time.monotonic() + 5

@@ -1,5 +1,6 @@
 """The simulated switch's calls over real sockets: DTMF, applications, endpoints, originate."""
 import os
+import time
 
 from ESL.sim.pytest_plugin import esl_sim, esl_sim_factory  # noqa: F401 (fixtures)
 from test_sim import Raw, body, reply
@@ -474,3 +475,59 @@ def test_originate_variables_reach_the_b_leg_and_origination_uuid(esl_sim_factor
         assert body(conn.cmd("api uuid_getvar %s leg" % uid)) == "one"
     assert body(conn.cmd("api uuid_getvar %s origination_uuid" % b_uuid)) == "_undef_"
     conn.cmd("api hupall")
+
+
+def test_a_call_logs_its_life_at_freeswitchs_levels(esl_sim_factory):
+    """`log 7` shows what fs_cli users see during a call (kinds and levels as in the
+    log_call capture: channel creation, state changes, dialplan, applications, hangup)."""
+    import re
+    sim = esl_sim_factory(CONF)
+    log = Raw(sim.port).auth()
+    assert log.cmd("log 7") == reply("+OK log level 7 [7]")
+    ctl = Raw(sim.port).auth()
+    assert body(ctl.cmd("api originate loopback/9993/default &park")).startswith("+OK")
+    frames = []
+    deadline = time.monotonic() + 10
+    while not any(b"Close Channel loopback/9993-a" in f for f in frames):
+        assert time.monotonic() < deadline, [body(f) for f in frames][-5:]
+        frames += log.frames(1, 1.0)
+    lines = []
+    for f in frames:
+        head, _, text = f.partition(b"\n\n")
+        level = int(re.search(rb"^Log-Level: (\d+)$", head, re.M).group(1))
+        channel = int(re.search(rb"^Text-Channel: (\d+)$", head, re.M).group(1))
+        lines.append((level, channel, text.decode()))
+    b_uuid = [re.search(r"New Channel loopback/9993-b \[(\S+)\]", t) for _, _, t in lines
+              if "New Channel loopback/9993-b" in t][0].group(1)
+
+    def find(pattern):
+        found = [(lv, ch) for lv, ch, t in lines if re.search(pattern, t)]
+        assert found, pattern
+        return found[0]
+    prefixed = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \d+\.\d\d% \[NOTICE\] \S+:\d+ "
+    assert find(prefixed + r"New Channel loopback/9993-b \[") == (5, 3)
+    assert find(r"\(loopback/9993-b\) State Change CS_INIT -> CS_ROUTING") == (7, 3)
+    assert find(r"\(loopback/9993-b\) Running State Change CS_EXECUTE \(Cur \d+ Tot \d+\)") \
+        == (7, 3)
+    assert find(r"\(loopback/9993-b\) Callstate Change DOWN -> RINGING") == (7, 3)
+    assert find(r"\[INFO\] .*Processing  <0000000000>->9993 in context default") == (6, 3)
+    assert find(r"^Dialplan: loopback/9993-b Action answer\(\)$") == (7, 1)
+    assert find(r"^EXECUTE \[depth=0\] loopback/9993-b playback\(tone_stream://") == (6, 1)
+    assert find(r"Channel \[loopback/9993-b\] has been answered") == (5, 3)
+    assert find(r"Originate Resulted in Success: \[loopback/9993-a\]") == (7, 3)
+    assert find(r"Flipping CID from") == (6, 3)
+    assert find(r"done playing file tone_stream://") == (7, 3)
+    assert find(r"Hangup loopback/9993-b \[CS_EXECUTE\] \[NORMAL_CLEARING\]") == (5, 3)
+    assert find(r"loopback/9993-b Standard HANGUP, cause: NORMAL_CLEARING") == (7, 3)
+    assert find(r"Session \d+ \(loopback/9993-b\) Ended") == (5, 3)
+    assert find(r"Close Channel loopback/9993-b \[CS_DESTROY\]") == (5, 3)
+    user_data = [re.search(rb"^User-Data: (\S*)$", f, re.M) for f in frames
+                 if b"New Channel loopback/9993-b" in f][0].group(1).decode()
+    assert user_data == b_uuid
+    # Nobody logging: the same call logs nothing (and costs no formatting).
+    log.send(b"nolog\n\n")
+    tail = log.frames(10 ** 6, 1.0)
+    assert tail[-1] == reply("+OK no longer logging")
+    assert body(ctl.cmd("api originate loopback/9998/default &park")).startswith("+OK")
+    assert [f for f in log.frames(5, 0.5) if b"log/data" in f] == []
+    ctl.cmd("api hupall")

@@ -104,6 +104,8 @@ def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
             break
         yield from chan.nap(left)
     played = min(time.monotonic() - started, seconds)
+    chan.log(7, "done playing file %s" % spec,
+             ("switch_ivr_play_say.c", "switch_ivr_play_file", 2013))
     ms = int(round(played * 1000))
     chan.setvar("playback_last_offset_pos", str(ms * 8))
     chan.setvar("playback_seconds", str(ms // 1000))

@@ -95,6 +95,12 @@ _AT = {
 DTMF_DIGITS = "0123456789*#ABCDabcd"
 
 
+_LOG_SET_STATE = ("switch_channel.c", "switch_channel_perform_set_state", 2335)
+_LOG_RUN = ("switch_core_state_machine.c", "switch_core_session_run", 581)
+_LOG_STATE = ("switch_core_state_machine.c", "switch_core_session_run", 624)
+_LOG_THREAD = ("switch_core_session.c", "switch_core_session_thread", 1766)
+
+
 def _usec(t: Optional[float]) -> str:
     return str(int(t * 1000000)) if t else "0"
 
@@ -254,15 +260,30 @@ class Channel:
         self._block(ev)
         return ev
 
+    def log(self, level: int, text: str, at: Tuple[str, str, int], clean: bool = False) -> None:
+        """Log a line about this channel (its uuid as the log's User-Data)."""
+        self.sw.log(level, text, at[0], at[1], at[2], self.uuid, clean)
+
+    def log_state_change(self, old: str, new: str) -> None:
+        self.log(7, "(%s) State Change %s -> %s" % (self.name, old, new), _LOG_SET_STATE)
+
     def set_state(self, state: str, number: Optional[str] = None) -> None:
-        """Enter running state ``state`` and fire CHANNEL_STATE."""
+        """Enter running state ``state`` and fire CHANNEL_STATE (logging the change)."""
+        old = self.running
         self.running = state
         self.state_num = STATES.index(number or state)
+        if old != state:
+            self.log_state_change(old, state)
+        self.log(7, "(%s) Running State Change %s (Cur %d Tot %d)" % (
+            self.name, state, len(self.sw.channels), self.sw.session_count_total), _LOG_RUN)
+        self.log(7, "(%s) State %s" % (self.name, state[3:]), _LOG_STATE)
         self.fire("STATE", variables=False)
 
     def set_callstate(self, callstate: str) -> None:
         original = self.callstate
         self.callstate = callstate
+        self.log(7, "(%s) Callstate Change %s -> %s" % (self.name, original, callstate),
+                 ("switch_channel.c", "switch_channel_perform_set_callstate", 291))
         if callstate == "HANGUP":
             self.times["hangup"] = time.time()
         self.fire("CALLSTATE", pre=(("Original-Channel-Call-State", original),
@@ -315,6 +336,8 @@ class Channel:
             return
         self.answer_state = "answered"
         self.times["answered"] = time.time()
+        self.log(5, "Channel [%s] has been answered" % self.name,
+                 ("switch_channel.c", "switch_channel_perform_mark_answered", 3845))
         self.fire("ANSWER")
         self.set_callstate("ACTIVE")
         self.answered_sig.set(True)
@@ -331,6 +354,8 @@ class Channel:
             return False
         cause = cause_from_text(cause)
         self.hangup_cause = cause
+        self.log(5, "Hangup %s [%s] [%s]" % (self.name, self.running, cause),
+                 ("switch_channel.c", "switch_channel_perform_hangup", 3380))
         self.state_num = STATES.index("CS_HANGUP")
         self.answer_state = "hangup"
         self.fire("HANGUP")
@@ -442,6 +467,8 @@ class Channel:
         self.setvar("current_application", app)
         self.setvar("current_application_data", data)
         self.setvar("current_application_response", None)
+        self.log(6, "EXECUTE [depth=0] %s %s(%s)" % (self.name, app, data),
+                 ("switch_core_session.c", "switch_core_session_exec", 2907), clean=True)
         self.fire("EXECUTE", post=post + tail)
         self.setvar("current_application", app)
         self.last_app = (app, data)
@@ -494,12 +521,20 @@ class Channel:
         """The dialplan's applications for this leg's destination and context (XML dialplan)."""
         p = self.profile
         context = p.get("Context", "default")
-        return self.sw.config.dialplan.route(context, {
+        self.log(6, "Processing %s <%s>->%s in context %s" % (
+            p.get("Caller-ID-Name", ""), p.get("Caller-ID-Number", ""),
+            p.get("Destination-Number", ""), context),
+            ("mod_dialplan_xml.c", "dialplan_hunt", 648))
+        apps = self.sw.config.dialplan.route(context, {
             "destination_number": p.get("Destination-Number", ""),
             "caller_id_number": p.get("Caller-ID-Number", ""),
             "caller_id_name": p.get("Caller-ID-Name", ""), "context": context,
             "ani": p.get("ANI", ""), "uuid": self.uuid, "source": p.get("Source", ""),
             "chan_name": self.name}, self.getvar)
+        for app, data in apps:
+            self.log(7, "Dialplan: %s Action %s(%s)" % (self.name, app, data),
+                     ("mod_dialplan_xml.c", "parse_exten", 457), clean=True)
+        return apps
 
     @property
     def leaving(self) -> bool:
@@ -561,12 +596,16 @@ class Channel:
                 done.set()
         self.messages.clear()
         self.set_state("CS_HANGUP")
+        self.log(7, "%s Standard HANGUP, cause: %s" % (self.name, self.hangup_cause),
+                 ("switch_core_state_machine.c", "switch_core_standard_on_hangup", 59))
         for stop in list(self.media_bugs.values()):   # recordings end with the call
             stop()
         self.set_callstate("HANGUP")
         if self.other is not None and not self.other.hungup:
             self.other.hangup(self.hangup_cause or "NORMAL_CLEARING")
         self.set_state("CS_REPORTING")
+        self.log(7, "%s Standard REPORTING, cause: %s" % (self.name, self.hangup_cause),
+                 ("switch_core_state_machine.c", "switch_core_standard_on_reporting", 168))
         self.reporting_sig.set()
         yield None
         self._cdr_vars()
@@ -578,8 +617,12 @@ class Channel:
         if not self.released_sig.is_set:
             yield self.released_sig
         self.state_num = STATES.index("CS_DESTROY")
+        self.log(5, "Session %d (%s) Ended" % (self.session_id, self.name), _LOG_THREAD)
+        self.log(5, "Close Channel %s [CS_DESTROY]" % self.name, _LOG_THREAD)
         self.fire("DESTROY")
         self.set_state("CS_DESTROY")
+        self.log(7, "%s Standard DESTROY" % self.name,
+                 ("switch_core_state_machine.c", "switch_core_standard_on_destroy", 175))
         self.sw.channels.pop(self.uuid, None)
         self.destroyed_sig.set()
 

@@ -165,17 +165,28 @@ class Switch:
             listener.offer_event(event)
 
     def log(self, level: int, text: str, file: str = "switch_core.c", func: str = "",
-            line: int = 0, uuid: str = "") -> None:
-        """Send a log line to every listener that enabled logging at ``level`` or above."""
-        now = time.time()
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
-        full = "%s.%06d %.2f%% [%s] %s:%d %s\n" % (
-            stamp, int(now * 1000000) % 1000000, self.idle_cpu(), _LEVEL_NAMES.get(level, "DEBUG"),
-            file, line, text)
+            line: int = 0, uuid: str = "", clean: bool = False) -> None:
+        """Send a log line to every listener that enabled logging at ``level`` or above.
+
+        A ``clean`` line goes out as ``text`` alone (FreeSWITCH's ``*_LOG_CLEAN`` lines, Text-
+        Channel 1: dialplan and EXECUTE lines); others get the date, idle CPU, level and
+        file:line prefix.
+        """
         with self._lock:
-            listeners = list(self.listeners)
+            listeners = [lst for lst in self.listeners
+                         if lst.log_level is not None and level <= lst.log_level]
+        if not listeners:
+            return   # nobody logs at this level: a call's many debug lines cost nothing
+        if clean:
+            full = text + "\n"
+        else:
+            now = time.time()
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+            full = "%s.%06d %.2f%% [%s] %s:%d %s\n" % (
+                stamp, int(now * 1000000) % 1000000, self.idle_cpu(),
+                _LEVEL_NAMES.get(level, "DEBUG"), file, line, text)
         for listener in listeners:
-            listener.offer_log(level, full, file, func, line, uuid)
+            listener.offer_log(level, full, file, func, line, uuid, 1 if clean else 3)
 
     def add_listener(self, listener) -> None:
         with self._lock:

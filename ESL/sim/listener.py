@@ -96,10 +96,10 @@ class Listener(EventSubscriber):
 
     # -- called from other threads ---------------------------------------------------------
     def offer_log(self, level: int, text: str, file: str, func: str, line: int,
-                  uuid: str) -> None:
+                  uuid: str, text_channel: int = 3) -> None:
         if self.log_level is None or self.finished or level > self.log_level:
             return
-        self._push(("log", proto.log_frame(text, level, 3, file, func, line, uuid)))
+        self._push(("log", proto.log_frame(text, level, text_channel, file, func, line, uuid)))
 
     def session_hangup(self, channel) -> None:
         """The controlled channel reached CS_REPORTING: send the linger/disconnect notice."""

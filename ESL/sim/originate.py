@@ -121,6 +121,12 @@ def api_originate(sw, arg) -> Generator:
     if a is None:
         return "-ERR %s\n" % cause
     # The originator takes the far end's caller id (switch_channel_flip_cid).
+    a.log(7, "Originate Resulted in Success: [%s] Peer UUID: %s" % (a.name, a.uuid),
+          ("switch_ivr_originate.c", "switch_ivr_originate", 3913))
+    a.log(6, '%s Flipping CID from "%s" <%s> to "%s" <%s>' % (
+        a.name, a.profile.get("Caller-ID-Name", ""), a.profile.get("Caller-ID-Number", ""),
+        a.profile.get("Callee-ID-Name", ""), a.profile.get("Callee-ID-Number", "")),
+        ("switch_channel.c", "switch_channel_flip_cid", 3291))
     a.setvar("endpoint_disposition", "ANSWER")
     a.setvar("pre_transfer_caller_id_number", a.profile.get("Caller-ID-Number", ""))
     a.profile["Caller-ID-Name"] = a.profile.pop("Callee-ID-Name", "")
@@ -461,6 +467,8 @@ def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str,
 
 
 def _register(sw, chan: Channel) -> None:
+    chan.log(5, "New Channel %s [%s]" % (chan.name, chan.uuid),
+             ("switch_channel.c", "switch_channel_set_name", 1143))
     sw.add_session(chan)
 
 
@@ -511,6 +519,7 @@ def _b_leg(sw, b: Channel, context: str, exten: str,
     b.set_state("CS_INIT")
     b.state_num = 2
     b.fire("CREATE")
+    b.log_state_change(b.running, "CS_ROUTING")
     b.running = "CS_ROUTING"
     b.set_callstate("RINGING")
     b.set_state("CS_ROUTING")
