@@ -159,6 +159,7 @@ def api_uuid_hold(sw, arg):
         return "+OK Success\n"
     if chan.callstate == "HELD":
         return "-ERR Operation failed\n"
+    # Difference: no music on hold is played to the bridged partner.
     chan.set_callstate("HELD")
     chan.times["last_hold"] = time.time()
     _fire_channel_event(sw, chan, "CHANNEL_HOLD", ("switch_ivr.c", "switch_ivr_hold", 1558))

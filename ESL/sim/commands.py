@@ -259,6 +259,7 @@ def api_fsctl(sw, arg):
             sw.shutdown_pending = False
             return "+OK\n"
         # elegant/asap wait for the calls to end; plain and now end them at once.
+        # Difference: "restart" stops the simulator without starting it again.
         gentle = "elegant" in words or "asap" in words
         sw.shutdown_pending = gentle
         sw.loop.spawn(_shut_down(sw, wait_for_calls=gentle), "shutdown")

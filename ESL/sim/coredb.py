@@ -62,6 +62,8 @@ class CoreDB:
     # -- the event handler (core_event_handler) --------------------------------------------
     def on_event(self, ev: ServerEvent) -> None:
         """Apply one fired event to the tables, as switch_core_sqldb's handler does."""
+        # Difference: the tables change with the event itself; FreeSWITCH queues the SQL, so
+        # there a new channel can be missing from `show channels` for a moment.
         handler = _HANDLERS.get(ev.type or "")
         if handler is not None:
             handler(self, ev, ev.get("Unique-ID") or "")
