@@ -635,11 +635,13 @@ def _bridged_peer(peer: Channel) -> Generator:
 
 def inbound_call(sw, exten: str, caller_number: str = "0000000000", caller_name: str = "",
                  context: str = "default", variables: Optional[Dict[str, str]] = None,
-                 apps: Optional[List[Tuple[str, str]]] = None, profile: str = "internal"
+                 apps: Optional[List[Tuple[str, str]]] = None, profile: Optional[str] = None
                  ) -> Channel:
     """A call arriving from a phone: an inbound ``sofia/<profile>/<number>@127.0.0.1`` leg
     routed by the dialplan's ``context`` to ``exten`` (or running ``apps`` instead). Starts it
     on the loop and returns the channel at once (call on the loop thread)."""
+    if profile is None:   # the first sofia profile, as a phone registered there would use
+        profile = sw.config.sofia_profiles[0].name if sw.config.sofia_profiles else "internal"
     name = "sofia/%s/%s@127.0.0.1" % (profile, caller_number)
     chan = Channel(sw, name, "inbound", {
         "Direction": "inbound", "Logical-Direction": "inbound", "Username": caller_number,
