@@ -190,6 +190,7 @@ class EventBuffer:
         return event
 
     def clear(self) -> None:
+        """Forget every queued event (not counted as dropped)."""
         self._items.clear()
 
 
