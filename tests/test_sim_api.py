@@ -420,6 +420,22 @@ def test_uuid_broadcast_queues_the_playback_and_can_hang_up(esl_sim_factory):
     assert body(raw.cmd("api uuid_broadcast %s" % uuid)).startswith("-USAGE: <uuid> <path>")
 
 
+def test_uuid_broadcast_to_the_bridged_partner(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    first, second = _call(raw), _call(raw)
+    first_b = body(raw.cmd("api uuid_getvar %s other_loopback_leg_uuid" % first))
+    assert body(raw.cmd("api uuid_bridge %s %s" % (first_b, second))).startswith("+OK")
+    watcher = _watcher(sim, "CHANNEL_EXECUTE")
+    raw.cmd("api uuid_broadcast %s silence_stream://100 bleg" % first_b)
+    assert [(h["Unique-ID"], h["Application"]) for _, h, _ in _events(watcher, 1)] == [
+        (second, "playback")]
+    raw.cmd("api uuid_broadcast %s silence_stream://100 both" % first_b)
+    assert {h["Unique-ID"] for _, h, _ in _events(watcher, 2)} == {first_b, second}
+    raw.cmd("api uuid_broadcast %s silence_stream://100 holdb" % first_b)
+    assert _events(watcher, 1, timeout=0.5) == []
+
+
 def test_uuid_transfer_routes_the_channel_again(esl_sim_factory):
     sim = esl_sim_factory(CONF)
     raw = Raw(sim.port).auth()

@@ -84,6 +84,8 @@ def api_uuid_broadcast(sw, arg):
     chan = sw.channel(argv[0])
     if chan is None:
         return "-ERR invalid uuid\n"
+    # No leg word means the channel itself; "holdb" alone queues nothing (it only marks a
+    # broadcast that also plays on the channel), as switch_ivr_broadcast's flags have it.
     legs = argv[2].lower() if len(argv) > 2 else "aleg"
     app, path = "playback", argv[1]
     if "::" in path:
@@ -92,7 +94,7 @@ def api_uuid_broadcast(sw, arg):
     targets = []
     if ("bleg" in legs or "both" in legs) and chan.bridged_to is not None:
         targets.append(chan.bridged_to)
-    if "aleg" in legs or "both" in legs or "holdb" in legs:
+    if "aleg" in legs or "both" in legs:
         targets.append(chan)
     for target in targets:
         target.queue_message(_execute(app, path))
@@ -306,6 +308,8 @@ def api_uuid_bridge(sw, arg):
     if b is None:
         return "-ERR Invalid uuid %s\n" % parts[1]
     now = time.time()
+    # Partners from now on: DTMF passes across, "bleg" of uuid_broadcast/uuid_transfer.
+    a.bridged_to, b.bridged_to = b, a
     for x, y in ((a, b), (b, a)):
         x.times["bridged"] = now
         x.setvar("bridge_uuid", y.uuid)

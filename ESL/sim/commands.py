@@ -124,8 +124,7 @@ def api_reloadxml(sw, arg):
 @plain_api
 def api_show(sw, arg):
     """``show channels|calls|registrations|... [count] [as json|xml]`` from the core db."""
-    with sw._lock:
-        out = show(sw.db, arg)
+    out = sw.read_db(lambda db: show(db, arg))
     if out is not None:
         return out
     argv = [w for w in arg.split(" ") if w]

@@ -164,6 +164,11 @@ class Switch:
         for listener in listeners:
             listener.offer_event(event)
 
+    def read_db(self, reader: Callable[[CoreDB], str]) -> str:
+        """Run ``reader(db)`` while no event changes the core db; returns what it returns."""
+        with self._lock:
+            return reader(self.db)
+
     def log(self, level: int, text: str, file: str = "switch_core.c", func: str = "",
             line: int = 0, uuid: str = "", clean: bool = False) -> None:
         """Send a log line to every listener that enabled logging at ``level`` or above.
