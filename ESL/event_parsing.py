@@ -46,13 +46,32 @@ def _event_from_json(text):
 
 
 def _json_event_general(text):
-    """``_event_from_json`` for any text: parse, then apply the add rules member by member."""
+    """``_event_from_json`` for any text: parse, then apply the add rules."""
     root = parse_json(text)
     if root is None:
         return None
-    ev = _Event()           # created as CLONE: no headers, type CUSTOM
     if type(root) is not _JObject:
-        return ev
+        return _Event()     # created as CLONE: no headers, type CUSTOM
+    if root:
+        # The common case at once: string members that need no add rule.
+        names, values = map(list, zip(*root))
+        try:
+            every_value = "".join(values)
+        except TypeError:   # a value that is not a str
+            pass
+        else:
+            joined = "\n".join(names)
+            if ("[" not in joined and all(values) and "ARRAY::" not in every_value
+                    and joined.count("\n") == len(names) - 1):
+                ev = _json_event(names, values, joined)
+                if ev is not None:
+                    return ev
+    return _json_members(root)
+
+
+def _json_members(root):
+    """The event of a parsed JSON object, member by member with the C add rules."""
+    ev = _Event()
     append = ev._append
     for name, value in root:
         if type(value) is str:
@@ -420,31 +439,142 @@ def _compact_json_event(text):
     """A :class:`_JSONEvent` for the JSON that FreeSWITCH sends, or None for any other text.
 
     Accepted: ``{"name":"value","name":"value",...}`` exactly (no white space), then anything
-    without a quote, with no backslash, NUL, newline or ``[`` anywhere. Without a backslash
-    every quote delimits a string and a string's value is its raw text, so splitting at the
-    quotes is the cJSON parse; what follows the object is ignored by cJSON too. The event is
-    then what ``esl_event_create_json`` builds, provided no value is empty or holds
-    ``ARRAY::`` and no name is ``_body`` or repeats ``Event-Name`` (checked; the ``[`` test
-    excludes indexed names): every member is simply appended.
+    without a quote; no NUL or raw newline anywhere; any escape but ``\\u`` (cJSON's: ``\\n``
+    ``\\r`` ``\\t`` ``\\b`` ``\\f`` stand for control characters, any other character for
+    itself), none in a name. Once the escaped quotes are put aside, every quote delimits a
+    string, so splitting at the quotes is the cJSON parse; what follows the object is ignored
+    by cJSON too. The event is then what ``esl_event_create_json`` builds, provided no value
+    is empty or holds ``ARRAY::``, no name has ``[`` and ``Event-Name`` and ``_body`` come at
+    most once (checked): every member is appended, but ``_body``, which becomes the body.
     """
-    if "\\" in text or "\0" in text or "\n" in text or "[" in text:
+    if "\0" in text or "\n" in text:
         return None
+    if "\\" not in text:
+        return _split_json(text, _RAW)
+    if _SEP in text:
+        return None
+    # Escaped quotes are hidden first, the other escapes decoded value by value later. A quote
+    # after an escaped backslash is hidden too, wrongly: that leaves a backslash before the
+    # _QUOTE or spoils the structure, and then the whole text is decoded escape by escape.
+    ev = _split_json(text.replace('\\"', _QUOTE), _HIDDEN)
+    if ev is _PAIRED or (ev is None and "\\\\" in text):
+        text = _unescaped(text)
+        ev = None if text is None else _split_json(text, _DECODED)
+    return ev
+
+
+# What _split_json gets: a text without escapes, one with its escaped quotes hidden (the
+# other escapes still in it) or one with every escape decoded (escaped quotes hidden).
+_RAW, _HIDDEN, _DECODED = 0, 1, 2
+_PAIRED = object()      # _split_json's answer when an escaped backslash spoils the hiding
+# Placeholders, in texts that contain none: an escaped quote; the separator of the values.
+_QUOTE, _SEP = "\0", "\1"
+# cJSON's escapes: these letters stand for a control character, 'u' starts a \\uXXXX escape
+# (left to the general path), any other character stands for itself.
+_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", '"': _QUOTE}
+
+
+def _split_json(text, form):
+    """The _JSONEvent of ``text`` in ``form``, None, or _PAIRED (see _compact_json_event)."""
     tokens = text.split('"')
     n = len(tokens) >> 2
     if (len(tokens) != 4 * n + 1 or not n or tokens[0] != "{" or tokens[-1][:1] != "}"
             or tokens[2::4].count(":") != n or tokens[4:-1:4].count(",") != n - 1):
         return None
-    values = tokens[3::4]
-    if "" in values or "ARRAY::" in text:
-        return None
     names = tokens[1::4]
+    values = tokens[3::4]
     joined = "\n".join(names)
-    ltext = "\n" + (joined.lower() if joined.isascii() else _lower(joined)) + "\n"
-    if "\n_body\n" in ltext:
+    if "[" in joined or not all(values):
         return None
+    if form:
+        if _QUOTE in joined or (form == _HIDDEN and "\\" in joined) or (
+                form == _DECODED and joined.count("\n") != n - 1):
+            return None
+        done = _decode_values(values, form)
+        if done is not True:
+            return done
+    if "ARRAY::" in text:
+        return None
+    return _json_event(names, values, joined)
+
+
+def _decode_values(values, form):
+    """Decode, in place, the values holding escapes (form _HIDDEN) or hidden quotes.
+
+    Returns True; None for a \\u escape or an ``ARRAY::`` made by escapes; _PAIRED for a
+    backslash right before a hidden quote. Only the few values with escapes are visited.
+    """
+    joined = _SEP.join(values)
+    find = joined.find
+    backslash, quote = find("\\") if form == _HIDDEN else -1, find(_QUOTE)
+    i = counted = 0
+    while backslash >= 0 or quote >= 0:
+        pos = quote if backslash < 0 or 0 <= quote < backslash else backslash
+        i += joined.count(_SEP, counted, pos)
+        counted = find(_SEP, pos)
+        if counted < 0:
+            counted = len(joined)
+        value = values[i]
+        if form == _HIDDEN and "\\" in value:
+            if "\\" + _QUOTE in value:
+                return _PAIRED
+            if "\\\\" not in value:      # (with one, backslashes must pair off first)
+                value = value.replace("\\r\\n", "\r\n")    # an SDP's line ends, at C speed
+            if "\\" in value:
+                value = _unescaped(value)
+                if value is None or "ARRAY::" in value:
+                    return None
+        values[i] = value.replace(_QUOTE, '"')
+        if 0 <= backslash < counted:
+            backslash = find("\\", counted)
+        if 0 <= quote < counted:
+            quote = find(_QUOTE, counted)
+    return True
+
+
+def _unescaped(text):
+    """``text`` with every escape decoded as cJSON does (an escaped quote as _QUOTE), or None
+    for a \\u escape or a backslash at the very end. Backslashes pair off from the left."""
+    parts = text.split("\\")
+    out = [parts[0]]
+    append = out.append
+    escaped = _ESCAPED.get
+    rest = iter(parts)
+    next(rest)
+    for part in rest:
+        if part:
+            c = part[0]
+            if c == "u":
+                return None
+            append(escaped(c, c))
+            append(part[1:])
+        else:                       # an escaped backslash: the next part is plain text
+            part = next(rest, None)
+            if part is None:
+                return None
+            append("\\")
+            append(part)
+    return "".join(out)
+
+
+def _json_event(names, values, joined):
+    """The _JSONEvent of the members ``names``/``values`` (lists; ``joined``: the names
+    joined with newlines, none in a name) when they need no add rule, or None when
+    ``Event-Name`` or ``_body`` repeats."""
+    ltext = "\n" + (joined.lower() if joined.isascii() else _lower(joined)) + "\n"
+    body = None
+    pos = ltext.find("\n_body\n")
+    if pos >= 0:
+        if ltext.find("\n_body\n", pos + 1) >= 0:
+            return None
+        i = ltext.count("\n", 0, pos)
+        body = _printf_body(values[i])
+        del names[i], values[i]
+        ltext = ltext[:pos] + ltext[pos + 6:]
     ev = _new(_JSONEvent)
     ev.etype = CUSTOM
-    ev.subclass = ev.body = ev.cursors = ev.seen = None
+    ev.subclass = ev.cursors = ev.seen = None
+    ev.body = body
     ev.source = (names, values)
     ev.ltext = ltext
     pos = ltext.find("\nevent-name\n")
@@ -458,8 +588,8 @@ def _compact_json_event(text):
 
 
 class _JSONEvent(_LazyEvent):
-    """A compact JSON event (see :func:`_compact_json_event`): its lists are final, kept in
-    ``source`` as ``(names, values)``; ``ltext`` is ``"\\n"`` + every name lower-cased and
+    """A JSON event whose members need no add rule (see :func:`_json_event`): its lists are
+    final, kept in ``source`` as ``(names, values)``; ``ltext`` is ``"\\n"`` + every name lower-cased and
     followed by ``"\\n"``, where ``get`` finds a name and counts the newlines before it."""
     __slots__ = ()
 

@@ -11,8 +11,10 @@ from ESL.event import ESLevent
 from ESL.event_model import _Event
 from ESL.event_names import SOCKET_DATA, name_event
 from ESL.event_parsing import (_BlockEvent, _compact_json_event, _JSONEvent, _json_event_general,
+                               _json_members,
                                _plain_event_lists, _plain_text_event, _received_header,
                                _TextEvent, handed_out)
+from ESL.protocol.cjson import _JObject, parse_json
 from ESL.protocol.headers import cut_nul, split_outer
 from ESL.protocol.urlcode import _decode_slow, decode_value, decode_values
 
@@ -148,21 +150,55 @@ compact = st.builds(
              min_size=1, max_size=8))
 
 
-def _compare_json(text):
-    fast = _compact_json_event(text)
-    slow = _json_event_general(text)
-    if fast is None:
-        return False
-    assert slow is not None and type(fast) is _JSONEvent, text
-    f, s = ESLevent._wrap(fast), ESLevent._wrap(handed_out(slow))
+# Escape-heavy, non-ASCII members shaped like a SIP call's channel variables: escaped quotes
+# (display names), CR LF line ends (SDP), escaped backslashes next to quotes, every cJSON escape
+# (\u included, which only the general path reads), raw UTF-8 beyond Latin-1.
+EVALUES = ['\\"Alice Example\\" <sip:1001@192.0.2.10>;tag=a8', "v=0\\r\\no=x 1 2 IN IP4 1\\r\\n",
+           "\\r\\n", "a\\nb", "\\t", "\\b\\f", "\\/", "\\q", "\\\\", "C:\\\\x\\\\r\\\\n",
+           '\\\\\\"', "x\\\\", "\\u00e9", "\\u0000", "\\ud83d\\ude00", "渡辺 健太", "Zoë → ü",
+           "ARR\\AY::x", "\\u0041RRAY::x", "\\\\\\\\", "v", "", '\\"', "%22"]
+ENAMES = ["Event-Name", "variable_sip_full_from", "variable_switch_r_sdp", "Unique-ID", "_body",
+          "a\\nb", 'q\\"', "b\\\\", "é", "渡辺", "\\u0045vent-Name", "X[1]"]
+escaped_json = st.builds(
+    lambda ms, tail: "{" + ",".join('"%s":"%s"' % m for m in ms) + "}" + tail,
+    st.lists(st.tuples(st.sampled_from(ENAMES), st.sampled_from(EVALUES)), min_size=1,
+             max_size=8),
+    st.sampled_from(["", "\\", '"', "x\\\""]))
+
+
+def _exact_json(text):
+    """The member-by-member path, every add rule applied (what the fast paths must equal)."""
+    root = parse_json(text)
+    if root is None:
+        return None
+    return _json_members(root) if type(root) is _JObject else _Event()
+
+
+def _same_event(fast, slow, text):
+    f, s = ESLevent._wrap(handed_out(fast)), ESLevent._wrap(handed_out(slow))
     assert f.getType() == s.getType() and f.getBody() == s.getBody(), text
-    for name in JNAMES + ["missing", "EVENT-NAME"]:
+    for name in JNAMES + ["missing", "EVENT-NAME", "variable_sip_full_from", "渡辺", "a\nb"]:
         assert f._header(name) == s._header(name), (text, name)     # (no argument checks)
-    assert type(fast) is _JSONEvent              # lookups did not build the lists
-    assert f._header("a\nb") == s._header("a\nb")
     assert f.serialize("json") == s.serialize("json"), text
     assert f.serialize() == s.serialize(), text
     assert _walk(f) == _walk(s), text
+
+
+def _compare_json(text):
+    fast = _compact_json_event(text)
+    slow = _exact_json(text)
+    general = _json_event_general(text)
+    assert (general is None) == (slow is None), text
+    if slow is not None:
+        _same_event(general, slow, text)
+    if fast is None:
+        return False
+    assert slow is not None and type(fast) is _JSONEvent, text
+    f = ESLevent._wrap(fast)
+    for name in JNAMES + ["missing", "EVENT-NAME"]:
+        f._header(name)
+    assert type(fast) is _JSONEvent              # lookups did not build the lists
+    _same_event(fast, slow, text)
     return True
 
 
@@ -178,15 +214,38 @@ def test_compact_json_matches_the_general_path_on_compact_objects(text):
     _compare_json(text)
 
 
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(escaped_json)
+def test_escaped_json_matches_the_general_path(text):
+    _compare_json(text)
+
+
+def test_escaped_json_takes_the_fast_path():
+    # Each of these goes through the split (no \u, no empty value, no '[' in a name).
+    for values in (EVALUES[:12], EVALUES[15:17], ['\\\\\\"', "x\\\\", '\\"']):
+        text = "{" + ",".join('"n%d":"%s"' % (i, v) for i, v in enumerate(values)) + "}"
+        assert _compare_json(text), text
+    fast = ESLevent._wrap(_compact_json_event(
+        '{"Event-Name":"CUSTOM","variable_sip_full_from":"\\"Alice\\" <sip:1@192.0.2.1>",'
+        '"variable_switch_r_sdp":"v=0\\r\\nc=IN IP4 192.0.2.1\\r\\n","name":"渡辺\\\\",'
+        '"Content-Length":"2","_body":"hi"}'))
+    assert fast.getHeader("variable_sip_full_from") == '"Alice" <sip:1@192.0.2.1>'
+    assert fast.getHeader("variable_switch_r_sdp") == "v=0\r\nc=IN IP4 192.0.2.1\r\n"
+    assert fast.getHeader("NAME") == "渡辺\\" and fast.getBody() == "hi"
+    assert fast.getHeader("_body") == "hi" and fast.getType() == "CUSTOM"
+
+
 def test_compact_json_is_taken_for_freeswitch_json():
     text = ('{"Event-Name":"CHANNEL_CREATE","Core-UUID":"1c78","Event-Date-Local":'
             '"2026-11-26 12:58:00","Unique-ID":"abc","variable_x":"{a,b}"}')
     fast = _compact_json_event(text)
     assert type(fast) is _JSONEvent and fast.etype == name_event("CHANNEL_CREATE")
     assert ESLevent._wrap(fast).getHeader("event-date-local") == "2026-11-26 12:58:00"
-    for text in ['{"a":"b","a":""}', '{"a":"b\\"c"}', '{"a" :"b"}', '{"a":1}', '{"a":["b"]}',
-                 '{"_body":"x"}', '{"Event-Name":"API","event-name":"CUSTOM"}', '{}', '[]',
-                 '{"a":"ARRAY::x"}', ' {"a":"b"}']:
+    for text in ['{"a":"b\\"c"}', '{"_body":"x"}', '{"a":"[x]"}']:
+        assert _compare_json(text), text
+    for text in ['{"a":"b","a":""}', '{"a" :"b"}', '{"a":1}', '{"a":["b"]}',
+                 '{"Event-Name":"API","event-name":"CUSTOM"}', '{}', '[]', '{"a":"ARRAY::x"}',
+                 ' {"a":"b"}', '{"a":"\\u0041"}', '{"_body":"x","_BODY":"y"}', '{"a[1]":"b"}']:
         assert _compact_json_event(text) is None, text
 
 
