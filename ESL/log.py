@@ -14,8 +14,8 @@ Bridge to :mod:`logging`: every message that passes the threshold is also handed
 named ``"ESL"`` (EMERG/ALERT/CRIT -> CRITICAL, ERROR -> ERROR, WARNING -> WARNING, NOTICE/INFO
 -> INFO, DEBUG -> DEBUG). The record's message is the C message without its final newline; the
 record carries ``esl_file``, ``esl_line``, ``esl_function`` and ``esl_level`` attributes. The
-logger has a ``NullHandler``, so nothing is printed twice unless the application configures
-logging itself. Set ``ESL.log.to_stderr = False`` to keep only the logging route.
+logger gets a ``NullHandler`` (when the library first logs: ``import ESL`` does not import
+:mod:`logging`), so nothing is printed twice unless the application configures logging itself. Set ``ESL.log.to_stderr = False`` to keep only the logging route.
 
 Internal API for the other modules (cheap when logging is off):
 
@@ -25,7 +25,6 @@ Internal API for the other modules (cheap when logging is off):
 * ``emit(severity, file, line, function, message)`` -- log one message (does nothing if the
   severity does not pass the threshold).
 """
-import logging
 import os
 
 __all__ = ["eslSetLogLevel"]
@@ -39,11 +38,27 @@ level = -1
 # Write to file descriptor 2 as the C library does; the logging bridge is independent of this.
 to_stderr = True
 
-logger = logging.getLogger("ESL")
-logger.addHandler(logging.NullHandler())
+# logging's CRITICAL, CRITICAL, CRITICAL, ERROR, WARNING, INFO, INFO, DEBUG.
+_PY_LEVELS = (50, 50, 50, 40, 30, 20, 20, 10)
+_logger = None
 
-_PY_LEVELS = (logging.CRITICAL, logging.CRITICAL, logging.CRITICAL, logging.ERROR,
-              logging.WARNING, logging.INFO, logging.INFO, logging.DEBUG)
+
+def _get_logger():
+    """The ``"ESL"`` logger, with its NullHandler (made on first use)."""
+    global _logger
+    if _logger is None:
+        import logging
+        logger = logging.getLogger("ESL")
+        logger.addHandler(logging.NullHandler())
+        _logger = logger
+    return _logger
+
+
+def __getattr__(name):
+    # ``ESL.log.logger``, without importing logging before it is needed.
+    if name == "logger":
+        return _get_logger()
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 _INT_MIN, _INT_MAX = -2 ** 31, 2 ** 31 - 1
 
@@ -105,6 +120,7 @@ def emit(severity, file, line, function, message):
         except OSError:
             pass
     pylevel = _PY_LEVELS[severity]
+    logger = _logger or _get_logger()
     if logger.isEnabledFor(pylevel):
         if message.endswith("\n"):
             message = message[:-1]

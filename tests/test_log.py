@@ -218,3 +218,22 @@ def test_logging_records(monkeypatch):
     assert (first.esl_file, first.esl_line, first.esl_function, first.esl_level) == \
         ("esl_oop.cpp", 516, "getType", "ERROR")
     assert records[0].name == "ESL"
+
+
+def test_import_ESL_loads_neither_logging_nor_json_until_needed():
+    # A blocking client that never logs and never sees JSON does without both modules.
+    code = textwrap.dedent("""
+        import sys, ESL
+        e = ESL.ESLevent("CUSTOM", "a::b")
+        e.addHeader("X", "y"); e.serialize()
+        print("logging" in sys.modules, "json" in sys.modules)
+        ESL.ESLevent("json", '{"Event-Name": "API"}')   # not compact: the json module's
+        print("json" in sys.modules)
+        ESL.eslSetLogLevel(7)
+        import os; os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        ESL.ESLevent(None).getType()
+        print("logging" in sys.modules, type(ESL.log.logger).__name__)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, cwd=ROOT,
+                         universal_newlines=True, check=True).stdout
+    assert out.split() == ["False", "False", "True", "True", "Logger"]

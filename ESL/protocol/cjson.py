@@ -6,7 +6,6 @@
 :mod:`ESL.event_parsing`). Imports only the standard library.
 """
 import re
-from json import JSONDecoder
 
 # --------------------------------------------------------------------------------------------
 # Printing (cJSON_Print's strings)
@@ -54,8 +53,17 @@ def _json_number(_text):
 # bitwise or), NUL characters (the C parser stops there, or reads on past one after a
 # backslash), NaN and Infinity. Everything else the json module rejects goes to the parser
 # below, which accepts more (bad escapes, unterminated strings, odd numbers, any depth).
-_FAST_JSON = JSONDecoder(object_pairs_hook=_JObject, parse_float=_json_number,
-                         parse_int=_json_number, parse_constant=_reject, strict=False)
+# Made on first use: a blocking client that never sees JSON never imports the json module.
+_fast_json = None
+
+
+def _json_decoder():
+    global _fast_json
+    if _fast_json is None:
+        from json import JSONDecoder
+        _fast_json = JSONDecoder(object_pairs_hook=_JObject, parse_float=_json_number,
+                                 parse_int=_json_number, parse_constant=_reject, strict=False)
+    return _fast_json
 
 
 def parse_json(text):
@@ -70,7 +78,7 @@ def parse_json(text):
         while pos < len(text) and text[pos] <= " ":
             pos += 1
         try:
-            value, _end = _FAST_JSON.raw_decode(text, pos)
+            value, _end = (_fast_json or _json_decoder()).raw_decode(text, pos)
         except (ValueError, RecursionError):
             pass
         else:
