@@ -158,6 +158,7 @@ class Channel:
         self.released_sig = self.loop.signal()   # set when no socket holds the session
         self.released_sig.set()
         self.destroyed_sig = self.loop.signal()
+        self.completed_sig = self.loop.signal()   # set once CHANNEL_HANGUP_COMPLETE fired
         self.listener = None
         self.last_app = None   # type: Optional[Tuple[str, str]]
         self.parked = False
@@ -181,9 +182,10 @@ class Channel:
     def hungup(self) -> bool:
         return self.hangup_cause is not None
 
-    def snapshot(self) -> "ProfileSnapshot":
-        """This leg's caller profile as it is now (an Other-Leg block keeps it unchanged)."""
-        return ProfileSnapshot(dict(self.profile), dict(self.times))
+    def snapshot(self, times: bool = True) -> "ProfileSnapshot":
+        """This leg's caller profile as it is now (an Other-Leg block keeps it unchanged);
+        without ``times`` its times read 0."""
+        return ProfileSnapshot(dict(self.profile), dict(self.times) if times else {})
 
     # -- events ----------------------------------------------------------------------------
     def _block(self, ev: ServerEvent, profile: bool = True, variables: bool = True) -> None:
@@ -601,15 +603,21 @@ class Channel:
         for stop in list(self.media_bugs.values()):   # recordings end with the call
             stop()
         self.set_callstate("HANGUP")
+        partner_first = False
         if self.other is not None and not self.other.hungup:
             self.other.hangup(self.hangup_cause or "NORMAL_CLEARING")
+            # A bridged partner's thread is awake already: it reports before this leg.
+            partner_first = self.other.bridged_to is not None
         self.set_state("CS_REPORTING")
         self.log(7, "%s Standard REPORTING, cause: %s" % (self.name, self.hangup_cause),
                  ("switch_core_state_machine.c", "switch_core_standard_on_reporting", 168))
         self.reporting_sig.set()
         yield None
+        if partner_first and not self.other.completed_sig.is_set:
+            yield self.other.completed_sig
         self._cdr_vars()
         self.fire("HANGUP_COMPLETE", pre=(("Hangup-Cause", self.hangup_cause),))
+        self.completed_sig.set()
         if self.listener is not None:
             self.listener.session_hangup(self)
         if self.other is not None and not self.other.reporting_sig.is_set:
@@ -642,6 +650,8 @@ class Channel:
         sv("profile_start_stamp", stamp(t["profile_created"]))
         if answered:
             sv("answer_stamp", stamp(answered))
+        if t.get("bridged"):
+            sv("bridge_stamp", stamp(t["bridged"]))
         sv("end_stamp", stamp(end))
         for name, value in (("start", start), ("profile_start", t["profile_created"]),
                             ("answer", answered), ("bridge", t.get("bridged")),

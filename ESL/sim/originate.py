@@ -483,14 +483,16 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
     _register(sw, b)
     b.set_codecs(b.name)
     origin = a.originator
-    from_vars = [] if origin is None else [
-        ("loopback_from_uuid", origin.uuid), ("max_forwards", "70"),
-        ("originator_codec", "L16@8000h@20i"), ("originator", origin.uuid)]
+    from_vars = [] if origin is None else [("loopback_from_uuid", origin.uuid)]
+    originator_vars = [] if origin is None else [
+        ("max_forwards", "70"), ("originator_codec", "L16@8000h@20i"),
+        ("originator", origin.uuid)]
     for name, value in [("direction", "outbound"), ("is_outbound", "true"), ("uuid", a.uuid),
-                        ("call_uuid", a.call_uuid), ("session_id", str(a.session_id)),
+                        ("call_uuid", a.call_uuid if origin is None else None),
+                        ("session_id", str(a.session_id)),
                         ("read_codec", "L16"), ("read_rate", "8000"), ("write_codec", "L16"),
                         ("write_rate", "8000")] + from_vars + [("channel_name", a.name)] + \
-            a.extra_vars + [("originate_early_media", "true")] + (
+            originator_vars + a.extra_vars + [("originate_early_media", "true")] + (
                 [] if origin is None else [("originating_leg_uuid", origin.uuid)]) + [
                 ("originate_endpoint", "loopback"), ("other_loopback_leg_uuid", b.uuid),
                 ("loopback_leg", "A")]:
@@ -585,13 +587,14 @@ def bridge_to(chan: Channel, dial_string: str) -> Generator:
     if chan.answer_state != "answered":
         chan.answer()
     peer.setvar("endpoint_disposition", "ANSWER")
+    peer.setvar("call_uuid", chan.uuid)
     peer.setvar("last_bridge_to", chan.uuid)
     peer.setvar("bridge_channel", chan.name)
     peer.setvar("bridge_uuid", chan.uuid)
     peer.setvar("signal_bond", chan.uuid)
     chan.setvar("signal_bond", peer.uuid)
     chan.other_leg = ("originatee", peer.snapshot())
-    peer.other_leg = ("originator", chan.snapshot())
+    peer.other_leg = ("originator", chan.snapshot(times=False))   # captured with times 0
     chan.bridged_to, peer.bridged_to = peer, chan
     chan.times["bridged"] = peer.times["bridged"] = time.time()
     ids = (("Bridge-A-Unique-ID", chan.uuid), ("Bridge-B-Unique-ID", peer.uuid))
@@ -599,13 +602,18 @@ def bridge_to(chan: Channel, dial_string: str) -> Generator:
     chan.setvar("last_bridge_to", peer.uuid)
     chan.setvar("bridge_channel", peer.name)
     chan.setvar("bridge_uuid", peer.uuid)
-    # Then the far leg learns who called it (the callee id it sends back).
+    chan.setvar("signal_bond", peer.uuid)
+    chan.setvar("last_sent_callee_id_name", peer.profile.get("Callee-ID-Name", ""))
+    chan.setvar("last_sent_callee_id_number", peer.profile.get("Callee-ID-Number", ""))
+    # Then the far leg sends who called it on to its far end (a loopback partner shows it as
+    # its callee id).
     callee_name = chan.profile.get("Caller-ID-Name") or chan.profile.get("Caller-ID-Number", "")
     callee_number = chan.profile.get("Caller-ID-Number", "")
-    peer.profile["Callee-ID-Name"] = callee_name
-    peer.profile["Callee-ID-Number"] = callee_number
     peer.setvar("last_sent_callee_id_name", callee_name)
     peer.setvar("last_sent_callee_id_number", callee_number)
+    if peer.other is not None:
+        peer.other.profile["Callee-ID-Name"] = callee_name
+        peer.other.profile["Callee-ID-Number"] = callee_number
     peer.set_state("CS_EXCHANGE_MEDIA")
     sw.loop.spawn(_bridged_peer(peer), "leg " + peer.uuid)
     while not chan.leaving and not peer.hungup:
@@ -615,8 +623,8 @@ def bridge_to(chan: Channel, dial_string: str) -> Generator:
         peer.hangup(chan.hangup_cause or "NORMAL_CLEARING")
     if not peer.destroyed_sig.is_set:
         yield peer.destroyed_sig   # CHANNEL_UNBRIDGE follows the far leg's end, as captured
-    chan.setvar("bridge_hangup_cause", peer.hangup_cause)
     chan.setvar("last_bridge_hangup_cause", peer.hangup_cause)
+    chan.setvar("bridge_hangup_cause", peer.hangup_cause)
     chan.fire("BRIDGE_END", pre=ids, name="CHANNEL_UNBRIDGE")
     chan.bridged_to = peer.bridged_to = None
     after = (chan.getvar("hangup_after_bridge") or "").lower()
