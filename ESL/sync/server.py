@@ -161,9 +161,11 @@ class Server:
             except Exception:
                 logger.exception("the outbound handler failed; hanging up the call")
                 try:
-                    conn.hangup("NORMAL_TEMPORARY_FAILURE", timeout=HANDSHAKE_TIMEOUT)
+                    # Waits until the channel hung up: a socket closed while the hangup is
+                    # still queued on the channel could let the call end with another cause.
+                    conn.execute("hangup", "NORMAL_TEMPORARY_FAILURE", timeout=HANDSHAKE_TIMEOUT)
                 except ESLError:
-                    pass        # the call or the link is gone already
+                    pass        # hung up meanwhile, or the call or the link is gone already
             finally:
                 conn.close()
         finally:
