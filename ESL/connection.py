@@ -212,7 +212,7 @@ class ESLconnection:
         sock = self._sock
         if not self._connected or sock is None:
             return False
-        data = commands.frame(cmd)
+        data = cmd if cmd.endswith(b"\n\n") else cmd + b"\n\n"      # commands.frame, inline
         try:
             with self._wlock:
                 if drain and _DONTWAIT:
@@ -270,16 +270,15 @@ class ESLconnection:
         """Next packet from the socket, blocking; None on failure (the link is then down)."""
         reader = self._reader
         while True:
-            if reader.buffered():
-                try:
-                    packet = reader.next_packet()
-                except ProtocolError:
-                    self._fail(discard_input=True)   # what follows a framing error is not packets
-                    return None
-                if packet is not None:
-                    if _log.level >= 7:
-                        self._log_headers(packet)
-                    return packet
+            try:
+                packet = reader.next_packet()       # (None at once when nothing is buffered)
+            except ProtocolError:
+                self._fail(discard_input=True)   # what follows a framing error is not packets
+                return None
+            if packet is not None:
+                if _log.level >= 7:
+                    self._log_headers(packet)
+                return packet
             sock = self._sock
             if not self._connected or sock is None:
                 return None
@@ -307,7 +306,7 @@ class ESLconnection:
             self._last_inner = None   # every read in the C library drops the last inner event
             if packet is None:
                 return None
-            ctype = packet.content_type
+            ctype = packet[2]       # content_type
             if ctype is None or ctype.lower() in _REPLY_TYPES:
                 return packet
             queue.append(packet)
@@ -317,7 +316,8 @@ class ESLconnection:
             packet = self._exchange(cmd)
         if packet is None:
             return None
-        return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
+        head, body, _ctype, pairs = packet     # (a tuple: unpacked at C speed)
+        return ESLevent._socket_data(head, body, pairs)
 
     def _arrived(self) -> bool:
         """True while packets that fully arrived are still undelivered.
@@ -341,8 +341,8 @@ class ESLconnection:
             if packet is None:
                 return None
         self._last = packet
-        ctype = (packet.content_type or "").lower()
-        body = packet.body
+        _head, body, ctype, _pairs = packet
+        ctype = (ctype or "").lower()
         if ctype == "text/disconnect-notice" and body is not None:
             disposition = packet.header("Content-Disposition")
             if not disposition or disposition.lower() != "linger":
@@ -364,9 +364,9 @@ class ESLconnection:
         if packet is None:
             return None
         if self._last_inner == "text/event-plain":
-            return ESLevent._from_plain(packet.body)
+            return ESLevent._from_plain(packet[1])
         if self._last_inner == "text/event-json":
-            inner = ESLevent._from_json(packet.body)
+            inner = ESLevent._from_json(packet[1])
             if inner is not None:
                 return inner
         return ESLevent._socket_data(packet.head, packet.body, packet.pairs)

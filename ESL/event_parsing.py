@@ -104,6 +104,13 @@ def _json_members(root):
 _RISKY = re.compile(r"\[|_body|ARRAY|%(?:[\s+\-]|41|52|59)|:[ \t]*%0")
 
 
+def _risky_block(block):
+    """``_RISKY.search(block)``, with plain searches when there is no ``%`` (a bgapi reply)."""
+    if "%" in block:
+        return _RISKY.search(block) is not None
+    return "[" in block or "_body" in block or "ARRAY" in block
+
+
 def _received_header(ev, name, raw, inner):
     value = decode_value(raw)
     if inner and _lower(name) == "event-name":
@@ -189,7 +196,7 @@ def socket_data_event(header_block, body, pairs=None):
         names = values = ()
         if pairs:
             names, values = zip(*pairs)
-        if "" not in values and not _RISKY.search(header_block):
+        if "" not in values and not _risky_block(header_block):
             block = _Block(("Event-Name", *names), ("SOCKET_DATA", *values))
             if len(header_block) <= 512:        # the cache stays small
                 if len(_ordinary_blocks) >= 256:
