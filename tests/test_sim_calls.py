@@ -139,6 +139,12 @@ APPS_DIALPLAN = """
     <action application="bridge" data="{sim_hangup_after=300}sofia/internal/1234@10.0.0.9"/>
     <action application="set" data="never=reached"/>
   </condition></extension>
+  <extension name="bridge_export"><condition field="destination_number" expression="^311$">
+    <action application="answer"/>
+    <action application="export" data="exported=yes"/>
+    <action application="export" data="nolocal:only_there=1"/>
+    <action application="bridge" data="[leg_var=x]loopback/200/default"/>
+  </condition></extension>
   <extension name="park"><condition field="destination_number" expression="^200$">
     <action application="answer"/><action application="park"/>
   </condition></extension>
@@ -531,3 +537,23 @@ def test_a_call_logs_its_life_at_freeswitchs_levels(esl_sim_factory):
     assert body(ctl.cmd("api originate loopback/9998/default &park")).startswith("+OK")
     assert [f for f in log.frames(5, 0.5) if b"log/data" in f] == []
     ctl.cmd("api hupall")
+
+
+def test_bridge_exports_variables_and_passes_dtmf(tmp_path, esl_sim_factory):
+    sim = esl_sim_factory(apps_conf(tmp_path))
+    conn = Raw(sim.port).auth()
+    ev, a, b = start_call(sim, conn, "311", "CHANNEL_BRIDGE DTMF")
+    bridge = ev.until("CHANNEL_BRIDGE")[-1]
+    peer = bridge["Bridge-B-Unique-ID"]
+    far = getvar(sim, peer, "other_loopback_leg_uuid")
+    for uid in (peer, far):   # the dialled leg and, through mod_loopback, its partner
+        assert getvar(sim, uid, "exported") == "yes"
+        assert getvar(sim, uid, "only_there") == "1"
+        assert getvar(sim, uid, "leg_var") == "x"
+    assert getvar(sim, b, "exported") == "yes" and getvar(sim, b, "only_there") is None
+    # A digit the bridging leg hears crosses the bridge: the far loopback leg hears it.
+    sim.switch.loop.call(lambda: sim.switch.channel(b).receive_dtmf("5"))
+    got = ev.until("DTMF", "DTMF")
+    assert [(h["Unique-ID"], h["DTMF-Digit"]) for h in got if h["Event-Name"] == "DTMF"] == [
+        (b, "5"), (far, "5")]
+    conn.cmd("api hupall")

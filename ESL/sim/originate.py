@@ -160,27 +160,29 @@ def dial(sw, dial_string: str, originator: Optional[Channel] = None,
     if originator is not None:
         for name in (originator.getvar("export_vars") or "").split(","):
             name = name.strip()
-            value = originator.getvar(name) or originator.getvar("nolocal:" + name) \
-                if name else None
+            if not name:
+                continue
+            value = originator.getvar(name) or originator.getvar("nolocal:" + name)
             if value is not None:
                 inherited[name] = value
+    caller_timeout = originator.getvar("call_timeout") if originator is not None else None
     for leg_vars, endpoint in legs:
         variables = dict(inherited, **global_vars)
         variables.update(leg_vars)
-        wait = timeout if timeout is not None else 60.0
-        for name in ("call_timeout", "originate_timeout", "leg_timeout"):
-            source = originator.getvar(name) if (originator is not None and
-                                                name == "call_timeout") else None
-            value = variables.get(name) or source
-            if value:
-                try:
-                    wait = float(value)
-                except ValueError:
-                    pass
+        wait = _seconds(variables.get("leg_timeout") or variables.get("originate_timeout")
+                        or variables.get("call_timeout") or caller_timeout,
+                        timeout if timeout is not None else 60.0)
         chan, cause = yield from _dial_one(sw, endpoint, variables, originator, wait)
         if chan is not None:
             return chan, None
     return None, cause
+
+
+def _seconds(text: Optional[str], default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default
 
 
 def _cause(name: str) -> str:
