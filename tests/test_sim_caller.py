@@ -72,6 +72,7 @@ def test_caller_routed_by_the_dialplan_and_wait_errors(esl_sim_factory, tmp_path
     call.send_dtmf("42#")
     assert call.wait_hangup() == "NORMAL_CLEARING"
     assert call.getvar("pagd_result") == "42"
+    assert call.wait_for("CS_EXECUTE", 0.1).wait_for("RINGING", 0.1) is call   # been there
     nowhere = sim.call("no-such-extension")
     assert nowhere.wait_hangup() == "NO_ROUTE_DESTINATION"
     with pytest.raises(TimeoutError, match="did not reach answered"):

@@ -11,7 +11,7 @@ import os
 import re
 import time
 import wave
-from typing import Generator, List, Optional, Tuple
+from typing import Generator, List, Optional
 
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS

@@ -6,9 +6,10 @@ same event types in the same order, with the same channel/caller/variable blocks
 """
 import time
 from collections import deque
-from typing import Callable, Deque, Dict, Generator, List, Optional, Tuple  # noqa: F401
+from typing import Callable, Deque, Dict, Generator, List, Optional, Set, Tuple  # noqa: F401
 
 from ..protocol.server import ServerEvent
+from .cdr import HANGUP_CAUSES, set_cdr_variables, usec as _usec
 from .core import new_uuid
 
 __all__ = ["Channel", "HANGUP_CAUSES", "FRAME", "DTMF_DIGITS", "cause_from_text"]
@@ -30,20 +31,6 @@ class ProfileSnapshot:
                  logical: Optional[str] = None) -> None:
         Channel._profile(self, ev, prefix, index, logical)   # type: ignore[arg-type]
 
-
-#: Q.850 codes of the hangup causes a script is likely to use.
-HANGUP_CAUSES = {
-    "NONE": 0, "UNALLOCATED_NUMBER": 1, "NO_ROUTE_TRANSIT_NET": 2, "NO_ROUTE_DESTINATION": 3,
-    "CHANNEL_UNACCEPTABLE": 6, "NORMAL_CLEARING": 16, "USER_BUSY": 17, "NO_USER_RESPONSE": 18,
-    "NO_ANSWER": 19, "SUBSCRIBER_ABSENT": 20, "CALL_REJECTED": 21, "NUMBER_CHANGED": 22,
-    "DESTINATION_OUT_OF_ORDER": 27, "INVALID_NUMBER_FORMAT": 28, "FACILITY_REJECTED": 29,
-    "NORMAL_UNSPECIFIED": 31, "NORMAL_CIRCUIT_CONGESTION": 34, "NETWORK_OUT_OF_ORDER": 38,
-    "NORMAL_TEMPORARY_FAILURE": 41, "SWITCH_CONGESTION": 42, "REQUESTED_CHAN_UNAVAIL": 44,
-    "BEARERCAPABILITY_NOTAVAIL": 58, "SERVICE_UNAVAILABLE": 63, "CHAN_NOT_IMPLEMENTED": 66,
-    "FACILITY_NOT_IMPLEMENTED": 69, "SERVICE_NOT_IMPLEMENTED": 79, "INCOMPATIBLE_DESTINATION": 88,
-    "RECOVERY_ON_TIMER_EXPIRE": 102, "ORIGINATOR_CANCEL": 487, "ALLOTTED_TIMEOUT": 602,
-    "MEDIA_TIMEOUT": 604, "LOSE_RACE": 502, "MANAGER_REQUEST": 503, "SYSTEM_SHUTDOWN": 501,
-}
 
 _PROFILE_ORDER = ["Direction", "Logical-Direction", "Username", "Dialplan", "Caller-ID-Name",
                   "Caller-ID-Number", "Orig-Caller-ID-Name", "Orig-Caller-ID-Number",
@@ -101,10 +88,6 @@ _LOG_STATE = ("switch_core_state_machine.c", "switch_core_session_run", 624)
 _LOG_THREAD = ("switch_core_session.c", "switch_core_session_thread", 1766)
 
 
-def _usec(t: Optional[float]) -> str:
-    return str(int(t * 1000000)) if t else "0"
-
-
 _CAUSE_BY_CODE = {code: name for name, code in HANGUP_CAUSES.items()}
 
 
@@ -149,6 +132,7 @@ class Channel:
         self.dtmf = deque()   # type: Deque[str]   digits heard, not yet read by an application
         self.transfer_to = None   # type: Optional[Tuple[str, str]]   (extension, context)
         self.digits_dialed = ""   # every digit heard, for the CDR's digits_dialed
+        self.seen = set()   # type: Set[str]   every state and call state this leg has been in
         self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
         #: Session recordings (``uuid_record``) by path: each entry stops its recording.
         self.media_bugs = {}   # type: Dict[str, Callable[[], None]]
@@ -273,6 +257,7 @@ class Channel:
         """Enter running state ``state`` and fire CHANNEL_STATE (logging the change)."""
         old = self.running
         self.running = state
+        self.seen.add(state)
         self.state_num = STATES.index(number or state)
         if old != state:
             self.log_state_change(old, state)
@@ -284,6 +269,7 @@ class Channel:
     def set_callstate(self, callstate: str) -> None:
         original = self.callstate
         self.callstate = callstate
+        self.seen.add(callstate)
         self.log(7, "(%s) Callstate Change %s -> %s" % (self.name, original, callstate),
                  ("switch_channel.c", "switch_channel_perform_set_callstate", 291))
         if callstate == "HANGUP":
@@ -615,7 +601,7 @@ class Channel:
         yield None
         if partner_first and not self.other.completed_sig.is_set:
             yield self.other.completed_sig
-        self._cdr_vars()
+        set_cdr_variables(self)
         self.fire("HANGUP_COMPLETE", pre=(("Hangup-Cause", self.hangup_cause),))
         self.completed_sig.set()
         if self.listener is not None:
@@ -633,60 +619,6 @@ class Channel:
                  ("switch_core_state_machine.c", "switch_core_standard_on_destroy", 175))
         self.sw.channels.pop(self.uuid, None)
         self.destroyed_sig.set()
-
-    def _cdr_vars(self) -> None:
-        t = self.times
-        end = t.get("hangup") or time.time()
-        start = t["created"]
-        answered = t.get("answered")
-        sv = self.setvar
-        sv("hangup_cause", self.hangup_cause)
-        sv("hangup_cause_q850", str(HANGUP_CAUSES.get(self.hangup_cause or "", 0)))
-        sv("digits_dialed", self.digits_dialed or "none")
-
-        def stamp(x):
-            return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(x))
-        sv("start_stamp", stamp(start))
-        sv("profile_start_stamp", stamp(t["profile_created"]))
-        if answered:
-            sv("answer_stamp", stamp(answered))
-        if t.get("bridged"):
-            sv("bridge_stamp", stamp(t["bridged"]))
-        sv("end_stamp", stamp(end))
-        for name, value in (("start", start), ("profile_start", t["profile_created"]),
-                            ("answer", answered), ("bridge", t.get("bridged")),
-                            ("last_hold", None)):
-            sv(name + "_epoch", str(int(value)) if value else "0")
-            sv(name + "_uepoch", _usec(value))
-        sv("hold_accum_seconds", "0")
-        sv("hold_accum_usec", "0")
-        sv("hold_accum_ms", "0")
-        for name in ("resurrect", "progress", "progress_media"):
-            sv(name + "_epoch", "0")
-            sv(name + "_uepoch", "0")
-        sv("end_epoch", str(int(end)))
-        sv("end_uepoch", _usec(end))
-        if self.last_app:
-            sv("last_app", self.last_app[0])
-            sv("last_arg", self.last_app[1] or None)
-        name = self.profile.get("Caller-ID-Name")
-        number = self.profile.get("Caller-ID-Number") or ""
-        sv("caller_id", '"%s" <%s>' % (name, number) if name else number)
-        # Durations in s (from whole epoch seconds, as FreeSWITCH does), ms and µs.
-        spans = {"duration": (start, end), "bill": (answered, end),
-                 "answer": (start, answered), "flow_bill": (start, end)}
-        for unit, prefix, scale in (("sec", "", None), ("msec", "m", 1000), ("usec", "u", 1)):
-            for name in ("duration", "bill", "progress", "answer", "wait", "progress_media",
-                         "flow_bill"):
-                begin, finish = spans.get(name, (None, None))
-                if begin is None or finish is None:
-                    value = 0
-                elif scale is None:
-                    value = int(finish) - int(begin)
-                else:
-                    value = (int(finish * 1e6) - int(begin * 1e6)) // scale
-                sv(prefix + name if name == "duration" else name + unit, str(value))
-        sv("is_loopback", "1" if self.name.startswith("loopback/") else None)
 
     def sleep(self, seconds: float) -> Generator:
         """Sleep, but give up early when the channel hangs up. Returns seconds slept."""

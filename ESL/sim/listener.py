@@ -13,7 +13,7 @@ from collections import deque
 from typing import Deque, List, Optional, Set, Tuple  # noqa: F401
 
 from ..protocol import server as proto
-from ..protocol.server import ServerEvent, event_type_from_name
+from ..protocol.server import event_type_from_name
 from .core import new_uuid
 from .subscriptions import MYEVENTS, EventSubscriber, permission_events
 
