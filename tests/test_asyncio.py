@@ -102,9 +102,13 @@ async def test_a_cancelled_api_leaves_a_tombstone_and_the_next_reply_is_right(si
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        # asyncio.wait_for cancels the same way.
+        # asyncio.wait_for cancels the same way, and so does asyncio.timeout (3.11+).
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(conn.api("msleep", "600"), 0.1)
+        if hasattr(asyncio, "timeout"):
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(0.1):
+                    await conn.api("msleep", "600")
         assert await conn.api("echo", "after cancel") == "after cancel"
         assert await conn.api("echo", "and again") == "and again"
 
