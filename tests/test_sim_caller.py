@@ -69,6 +69,9 @@ def test_caller_routed_by_the_dialplan_and_wait_errors(esl_sim_factory, tmp_path
     call = sim.call("9995", caller_number="1000", caller_name="Extension 1000")
     call.wait_for("answered")
     assert call.getvar("sip_from_user") == "1000"
+    assert call.getvar("sip_to_user") == "9995"
+    assert call.getvar("read_codec") == "PCMU"
+    assert call.getvar("sofia_profile_name") == "internal"
     call.send_dtmf("42#")
     assert call.wait_hangup() == "NORMAL_CLEARING"
     assert call.getvar("pagd_result") == "42"

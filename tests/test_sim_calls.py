@@ -450,6 +450,13 @@ def test_originate_to_far_ends_and_registered_users(esl_sim_factory):
     assert [h["Event-Name"] for h in seen] == [
         "CHANNEL_OUTGOING", "CHANNEL_CREATE", "CHANNEL_PROGRESS", "CHANNEL_ANSWER"]
     assert {h["Channel-Name"] for h in seen} == {"sofia/internal/5551234@10.0.0.9"}
+    create, answer = seen[1], seen[3]
+    assert "Channel-Read-Codec-Name" not in create   # a SIP leg's media starts with the answer
+    assert answer["Channel-Read-Codec-Name"] == "PCMU"
+    assert answer["Channel-Read-Codec-Bit-Rate"] == "64000"
+    assert answer["Caller-Source"] == "src/switch_ivr_originate.c"
+    assert answer["variable_sip_destination_url"] == "sip:5551234@10.0.0.9"
+    assert answer["variable_sip_to_user"] == "5551234"
     # A call to our own profile's address comes back in through the dialplan (9992 parks).
     conn.send(b"api originate sofia/internal/9992@127.0.0.1:5060 &park\n\n")
     seen = ev.until("CHANNEL_CREATE", "CHANNEL_CREATE", "CHANNEL_ANSWER")

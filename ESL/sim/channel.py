@@ -118,6 +118,9 @@ class Channel:
         self.hangup_cause = None      # type: Optional[str]
         self.codec_read = False
         self.codec_write = False
+        self.codec = ("L16", "8000", "128000")   # name, rate, bit rate
+        #: A codec the leg gets when answered (a SIP leg's media starts with the answer).
+        self.media_on_answer = None   # type: Optional[Tuple[str, str, str]]
         self.profile = dict(profile)
         self.profile.setdefault("Unique-ID", self.uuid)
         self.times = {"profile_created": time.time()}   # type: Dict[str, float]
@@ -187,13 +190,13 @@ class Channel:
         if self.hangup_cause:
             add("Hangup-Cause", self.hangup_cause)
         if self.codec_read:
-            add("Channel-Read-Codec-Name", "L16")
-            add("Channel-Read-Codec-Rate", "8000")
-            add("Channel-Read-Codec-Bit-Rate", "128000")
+            add("Channel-Read-Codec-Name", self.codec[0])
+            add("Channel-Read-Codec-Rate", self.codec[1])
+            add("Channel-Read-Codec-Bit-Rate", self.codec[2])
         if self.codec_write:
-            add("Channel-Write-Codec-Name", "L16")
-            add("Channel-Write-Codec-Rate", "8000")
-            add("Channel-Write-Codec-Bit-Rate", "128000")
+            add("Channel-Write-Codec-Name", self.codec[0])
+            add("Channel-Write-Codec-Rate", self.codec[1])
+            add("Channel-Write-Codec-Bit-Rate", self.codec[2])
         if profile:
             self._profile(ev, "Caller-")
             if self.other_leg is not None:
@@ -293,6 +296,16 @@ class Channel:
                                       ("Channel-Write-codec-bit-rate", "128000"))))
         self.name = name
 
+    def set_media(self, codec: Tuple[str, str, str]) -> None:
+        """Give the leg its codec (read and write), with the codec variables, no events."""
+        self.codec = codec
+        self.codec_read = self.codec_write = True
+        for name, value in (("read_codec", codec[0]), ("original_read_codec", codec[0]),
+                            ("read_rate", codec[1]), ("original_read_rate", codec[1]),
+                            ("write_codec", codec[0]), ("write_rate", codec[1]),
+                            ("dtmf_type", "rfc2833")):
+            self.setvar(name, value)
+
     # -- call control ----------------------------------------------------------------------
     def mark_ring_ready(self) -> None:
         """Ringing (``ring_ready``, a far end's 180): CHANNEL_PROGRESS, call state RINGING."""
@@ -324,6 +337,8 @@ class Channel:
             return
         self.answer_state = "answered"
         self.times["answered"] = time.time()
+        if self.media_on_answer is not None and not self.codec_read:
+            self.set_media(self.media_on_answer)
         self.log(5, "Channel [%s] has been answered" % self.name,
                  ("switch_channel.c", "switch_channel_perform_mark_answered", 3845))
         self.fire("ANSWER")

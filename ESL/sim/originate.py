@@ -17,6 +17,7 @@ import time
 from typing import Dict, Generator, List, Optional, Tuple
 
 from .channel import HANGUP_CAUSES, Channel
+from .core import new_uuid
 
 __all__ = ["api_originate", "dial", "bridge_to", "far_end_rule", "parse_dial_string",
            "inbound_call"]
@@ -311,7 +312,7 @@ def _outbound_leg(sw, name: str, dest: str, variables: Dict[str, str],
     """An outbound leg towards ``dest`` whose caller id comes from the originator (or the
     origination_caller_id_* variables)."""
     o = originator.profile if originator is not None else {}
-    profile = {"Direction": "outbound", "Logical-Direction": "outbound", "Dialplan": "xml",
+    profile = {"Direction": "outbound", "Logical-Direction": "outbound",
                "Caller-ID-Name": o.get("Caller-ID-Name", ""),
                "Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
                "Orig-Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
@@ -332,10 +333,35 @@ def _outbound_leg(sw, name: str, dest: str, variables: Dict[str, str],
     return chan
 
 
+PCMU = ("PCMU", "8000", "64000")
+
+
+def _sip_leg_vars(profile, user: str, host: str, from_user: str, inbound: bool):
+    """The commonest ``sip_*`` variables of a SIP leg (no SIP on the wire: a made-up call id)."""
+    ip = profile.settings.get("sip-ip", "127.0.0.1") if profile is not None else "127.0.0.1"
+    port = profile.settings.get("sip-port", "5060") if profile is not None else "5060"
+    name = profile.name if profile is not None else "internal"
+    out = [("sip_from_user", from_user), ("sip_from_uri", "%s@%s" % (from_user, ip)),
+           ("sip_from_host", ip), ("sip_call_id", new_uuid()),
+           ("sip_network_ip", ip), ("sip_network_port", port),
+           ("sofia_profile_name", name),
+           ("sofia_profile_url", "sip:mod_sofia@%s:%s" % (ip, port)),
+           ("sip_req_user", user), ("sip_req_uri", "%s@%s" % (user, host)),
+           ("sip_to_user", user), ("sip_to_uri", "%s@%s" % (user, host))]
+    return out if inbound else [("sip_profile_name", name),
+                                ("sip_destination_url", "sip:%s@%s" % (user, host))] + out
+
+
 def _bring_up(sw, chan: Channel, endpoint: str, more=()) -> Generator:
-    """CODEC, CHANNEL_OUTGOING, CS_INIT, CHANNEL_CREATE/ORIGINATE, CS_CONSUME_MEDIA."""
+    """CODEC, CHANNEL_OUTGOING, CS_INIT, CHANNEL_CREATE/ORIGINATE, CS_CONSUME_MEDIA.
+
+    A SIP leg (``endpoint`` ``sofia``) has no codec before it is answered, as in FreeSWITCH.
+    """
     _register(sw, chan)
-    chan.set_codecs(chan.raw_name)
+    if endpoint == "sofia":
+        chan.media_on_answer = PCMU
+    else:
+        chan.set_codecs(chan.raw_name)
     chan.state_num = 1
     chan.fire("OUTGOING", variables=False)
     chan.set_state("CS_INIT")
@@ -357,8 +383,14 @@ def _far_end(sw, name: str, dest: str, variables: Dict[str, str],
              originator: Optional[Channel], timeout: float, context: str) -> Generator:
     """An outbound leg to a simulated phone or gateway (see :func:`far_end_rule`)."""
     what, delay, hangup_after = far_end_rule(dest, variables)
-    chan = _outbound_leg(sw, name, dest, variables, originator, "mod_sofia", context)
-    yield from _bring_up(sw, chan, name.split("/")[0])
+    chan = _outbound_leg(sw, name, dest, variables, originator,
+                         "src/switch_ivr_originate.c", context)
+    profile_name = name.split("/")[1] if name.count("/") >= 2 else ""
+    profile = next((p for p in sw.config.sofia_profiles if p.name == profile_name), None)
+    user, _, host = dest.partition("@")
+    yield from _bring_up(sw, chan, "sofia", _sip_leg_vars(
+        profile, user, host or name.rpartition("@")[2], chan.profile["Caller-ID-Number"],
+        inbound=False))
     sw.loop.spawn(_far_end_behaviour(chan, what, delay, hangup_after), "far end " + chan.uuid)
     return (yield from _await_answer(sw, chan, timeout))
 
@@ -387,7 +419,8 @@ def _sip_to_self(sw, endpoint: str, user: str, variables: Dict[str, str],
     """A SIP call to one of our own profiles: it comes back as an inbound sofia leg routed by
     the profile's context (the two legs are partners, as a loopback pair)."""
     context = profile.settings.get("context", "default")
-    a = _outbound_leg(sw, endpoint, user, variables, originator, "mod_sofia", context)
+    a = _outbound_leg(sw, endpoint, user, variables, originator, "src/switch_ivr_originate.c",
+                      context)
     cid = a.profile.get("Caller-ID-Number", "0000000000")
     b_name = "sofia/%s/%s@%s" % (profile.name, cid, profile.settings.get("sip-ip", "127.0.0.1"))
     b = Channel(sw, b_name, "inbound", {
@@ -397,15 +430,17 @@ def _sip_to_self(sw, endpoint: str, user: str, variables: Dict[str, str],
         "ANI": cid, "Destination-Number": user, "Source": "mod_sofia", "Context": context,
         "Channel-Name": b_name, "Profile-Index": "1"})
     a.other, b.other = b, a
-    yield from _bring_up(sw, a, "sofia")
+    host = profile.address
+    yield from _bring_up(sw, a, "sofia", _sip_leg_vars(profile, user, host, cid, inbound=False))
     b.times["profile_created"] = b.times["created"] = time.time()
     _register(sw, b)
-    b.set_codecs(b.name)
-    for name, value in [("direction", "inbound"), ("uuid", b.uuid), ("call_uuid", b.uuid),
-                        ("session_id", str(b.session_id)), ("channel_name", b.name),
-                        ("sip_profile_name", profile.name), ("sip_to_user", user),
-                        ("sip_from_user", cid)]:
+    for name, value in [("direction", "inbound"), ("uuid", b.uuid),
+                        ("session_id", str(b.session_id))] + \
+            _sip_leg_vars(profile, user, host, cid, inbound=True) + [
+                ("channel_name", b.name), ("max_forwards", "70"),
+                ("endpoint_disposition", "RECEIVED"), ("call_uuid", b.uuid)]:
         b.setvar(name, value)
+    b.set_media(PCMU)
     sw.loop.spawn(_b_leg(sw, b, context, user), "leg " + b.uuid)
     return (yield from _await_answer(sw, a, timeout, b))
 
@@ -660,12 +695,15 @@ def inbound_call(sw, exten: str, caller_number: str = "0000000000", caller_name:
         "Network-Addr": "127.0.0.1", "ANI": caller_number, "Destination-Number": exten,
         "Source": "mod_sofia", "Context": context, "Channel-Name": name, "Profile-Index": "1"})
     _register(sw, chan)
-    chan.set_codecs(name)
+    known = next((p for p in sw.config.sofia_profiles if p.name == profile), None)
+    host = known.address if known is not None else "127.0.0.1:5060"
     for key, value in [("direction", "inbound"), ("uuid", chan.uuid),
-                       ("call_uuid", chan.uuid), ("session_id", str(chan.session_id)),
-                       ("channel_name", name), ("sip_profile_name", profile),
-                       ("sip_from_user", caller_number), ("sip_to_user", exten)] + \
+                       ("session_id", str(chan.session_id))] + \
+            _sip_leg_vars(known, exten, host, caller_number, inbound=True) + [
+                ("channel_name", name), ("max_forwards", "70"),
+                ("endpoint_disposition", "RECEIVED"), ("call_uuid", chan.uuid)] + \
             list((variables or {}).items()):
         chan.setvar(key, value)
+    chan.set_media(PCMU)
     sw.loop.spawn(_b_leg(sw, chan, context, exten, apps), "leg " + chan.uuid)
     return chan
