@@ -118,3 +118,13 @@ def test_the_esl_console_shows_the_log_view_even_with_piped_input(esl_sim_factor
     # Each line shows up right after the command that caused it, before the next prompt's
     # command output, as in fs_cli.
     assert first < out.index("+OK", first) < second
+
+
+def test_the_esl_console_shows_a_calls_log_lines(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    commands = ("/log debug\noriginate loopback/9998/default &log(NOTICE from-the-call)\n"
+                "msleep 300\n/exit\n")
+    out = subprocess.run([sys.executable, "-m", "ESL.cli", "-H", "127.0.0.1", "-P",
+                          str(sim.port), "-b"], input=commands.encode(), stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, timeout=60).stdout.decode()
+    assert re.search(r"\[NOTICE\] \S+:\d+ from-the-call\n", out), out
