@@ -324,8 +324,10 @@ def test_ring_ready_and_pre_answer_fire_progress_events(tmp_path, esl_sim_factor
     ev, a, b = start_call(sim, conn, "307", "CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA "
                                             "CHANNEL_ANSWER")
     seen = ev.until("CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER")
-    progress = [h for h in seen if h["Event-Name"] == "CHANNEL_PROGRESS"][0]
-    assert progress["Unique-ID"] == b and progress["Caller-Channel-Progress-Time"] != "0"
+    progress = [h for h in seen if h["Event-Name"] == "CHANNEL_PROGRESS"]
+    assert progress[0]["Unique-ID"] == b
+    assert progress[0]["Caller-Channel-Progress-Time"] != "0"
+    assert [h["Unique-ID"] for h in progress] == [b, a]   # the loopback partner rings too
     media = [h for h in seen if h["Event-Name"] == "CHANNEL_PROGRESS_MEDIA"]
     assert {h["Unique-ID"] for h in media} == {a, b}   # a loopback leg's partner follows
     assert [h for h in media if h["Unique-ID"] == b][0]["Answer-State"] == "early"

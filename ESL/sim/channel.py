@@ -308,7 +308,8 @@ class Channel:
 
     # -- call control ----------------------------------------------------------------------
     def mark_ring_ready(self) -> None:
-        """Ringing (``ring_ready``, a far end's 180): CHANNEL_PROGRESS, call state RINGING."""
+        """Ringing (``ring_ready``, a far end's 180): CHANNEL_PROGRESS, call state RINGING;
+        a loopback leg's partner rings too."""
         if self.times.get("progress") or self.answer_state == "answered" or self.hungup:
             return
         self.sw.log(5, "Ring-Ready %s!" % self.name, "switch_channel.c",
@@ -316,6 +317,8 @@ class Channel:
         self.times["progress"] = time.time()
         self.fire("PROGRESS")
         self.set_callstate("RINGING")
+        if self.other is not None:   # a loopback (or SIP) partner hears the ringing
+            self.other.mark_ring_ready()
 
     def mark_pre_answered(self) -> None:
         """Early media (``pre_answer``, a far end's 183): CHANNEL_PROGRESS_MEDIA, call state
