@@ -15,7 +15,7 @@ from typing import Generator, List, Optional
 
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS
-from .originate import bridge_to
+from .bridge import bridge_to
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
            "file_seconds"]
@@ -425,7 +425,7 @@ def app_transfer(chan: Channel, data: str) -> Generator:
 
 
 def app_bridge(chan: Channel, data: str) -> Generator:
-    """``bridge <dial string>``: call the endpoint(s), then bridge (see originate.bridge_to)."""
+    """``bridge <dial string>``: call the endpoint(s), then bridge (see bridge.bridge_to)."""
     yield from bridge_to(chan, data.strip())
 
 
