@@ -262,6 +262,14 @@ def test_playback_events_loops_and_terminator(tmp_path, esl_sim_factory):
     assert stop["Playback-Status"] == "break"
     assert int(stop["variable_playback_ms"]) < 5000
     assert getvar(sim, a2, "playback_terminator_used") == "*"
+    # Endless silence lasts until a terminator, as in FreeSWITCH.
+    conn2.send(("sendmsg %s\ncall-command: execute\nexecute-app-name: playback\n"
+                "execute-app-arg: silence_stream://-1\n\n" % a2).encode())
+    assert ev2.until("PLAYBACK_START")[-1]["Playback-File-Path"] == "silence_stream://-1"
+    time.sleep(0.3)
+    assert getvar(sim, a2, "current_application") == "playback"
+    sim.switch.loop.call(lambda: sim.switch.channel(a2).receive_dtmf("*"))
+    assert ev2.until("PLAYBACK_STOP")[-1]["Playback-Status"] == "break"
     conn.cmd("api hupall")
 
 

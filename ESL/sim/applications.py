@@ -59,7 +59,7 @@ def file_seconds(spec: str) -> Optional[float]:
         return tone_duration(spec[len("tone_stream://"):])
     if spec.startswith("silence_stream://"):
         ms = _int(spec[len("silence_stream://"):].split(",")[0], 0)
-        return ms / 1000.0 if ms >= 0 else 0.0   # Difference: endless silence plays none
+        return ms / 1000.0 if ms >= 0 else float("inf")   # until a digit or hangup
     if os.path.isfile(spec):
         try:
             with wave.open(spec, "rb") as wav:

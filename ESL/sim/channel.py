@@ -436,7 +436,7 @@ class Channel:
         if self.dtmf or self.leaving:
             return
         self.wake = self.loop.signal()
-        if seconds > 0:
+        if 0 < seconds < float("inf"):
             self.loop.spawn(_set_after(seconds, self.wake), "timer")
         yield self.wake
 
