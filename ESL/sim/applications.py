@@ -89,6 +89,10 @@ def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
     end = started + seconds
     status = "done"
     while not chan.leaving and status == "done":
+        if chan.breaking:
+            chan.breaking = False
+            status = "break"
+            break
         while (collect is not None or terminators is not None) and chan.dtmf:
             digit = chan.take_dtmf()
             if collect is not None:

@@ -149,6 +149,7 @@ class Channel:
         self.listener = None
         self.last_app = None   # type: Optional[Tuple[str, str]]
         self.parked = False
+        self.breaking = False   # CF_BREAK (uuid_break): the playing file stops at once
         self.resume = False
         self.session_id = 0
 
@@ -433,7 +434,7 @@ class Channel:
     def nap(self, seconds: float) -> Generator:
         """Wait up to ``seconds`` for DTMF, a hangup or a transfer (returns at once if one is
         already there; may also return early for a queued message)."""
-        if self.dtmf or self.leaving:
+        if self.dtmf or self.leaving or self.breaking:
             return
         self.wake = self.loop.signal()
         if 0 < seconds < float("inf"):

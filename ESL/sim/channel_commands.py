@@ -319,6 +319,73 @@ def api_uuid_bridge(sw, arg):
 
 
 @plain_api
+def api_uuid_break(sw, arg):
+    """``uuid_break <uuid> [all|both]``: stop the file the channel is playing (CF_BREAK);
+    ``all`` also drops its queued messages (broadcasts, sendmsg), ``both`` does the same to
+    its bridged partner. Success prints nothing, as in mod_commands."""
+    uid, _, flag = arg.strip().partition(" ")
+    if not uid:
+        return "-USAGE: <uuid> [all]\n"
+    chan, err = _chan_or_err(sw, uid)
+    if chan is None:
+        return "-ERR No Such Channel!\n"
+    targets = [chan]
+    if "both" in flag and chan.bridged_to is not None and not chan.bridged_to.hungup:
+        targets.append(chan.bridged_to)
+    for target in targets:
+        if "all" in flag:
+            while target.messages:   # switch_core_session_flush_private_events
+                _, done = target.messages.popleft()
+                if done is not None:
+                    done.set()
+        target.breaking = True
+        target.wake.set()
+    return ""
+
+
+@plain_api
+def api_uuid_setvar_multi(sw, arg):
+    """``uuid_setvar_multi <uuid> <var>=<value>;<var>=<value>...``: a name without a value
+    unsets; an empty name writes an error line and the others are still set."""
+    usage = "-USAGE: <uuid> <var>=<value>;<var>=<value>...\n"
+    uid, sep, assignments = arg.partition(" ")
+    if not sep:
+        return usage
+    chan, err = _chan_or_err(sw, uid)
+    if chan is None:
+        return err + usage   # mod_commands goes on to the usage line
+    out, count = "", 0
+    for item in assignments.split(";"):
+        name, _, value = item.partition("=")
+        if not name:
+            out += "-ERR No variable specified\n"
+            continue
+        chan.setvar(name, value or None)
+        count += 1
+    return out + "+OK\n" if count else out + usage
+
+
+@plain_api
+def api_uuid_pre_answer(sw, arg):
+    """``uuid_pre_answer <uuid>``: early media, as the pre_answer application."""
+    chan, err = _chan_or_err(sw, arg.split()[0] if arg.split() else "")
+    if chan is None:
+        return err
+    chan.mark_pre_answered()
+    return "+OK\n"
+
+
+@plain_api
+def api_uuid_flush_dtmf(sw, arg):
+    """``uuid_flush_dtmf <uuid>``: forget the digits heard and not yet read."""
+    chan = sw.channel(arg.strip()) if arg.strip() else None
+    if chan is None or chan.hungup:
+        return "-ERR no such session\n"
+    chan.dtmf.clear()
+    return "+OK\n"
+
+
+@plain_api
 def api_hupall(sw, arg):
     parts = arg.split()
     cause = parts[0] if parts else "MANAGER_REQUEST"
@@ -335,5 +402,7 @@ CHANNEL_API = {
     "uuid_answer": api_uuid_answer, "uuid_park": api_uuid_park, "uuid_bridge": api_uuid_bridge,
     "hupall": api_hupall, "uuid_send_dtmf": api_uuid_send_dtmf,
     "uuid_broadcast": api_uuid_broadcast, "uuid_transfer": api_uuid_transfer,
-    "uuid_hold": api_uuid_hold, "uuid_record": api_uuid_record,
+    "uuid_hold": api_uuid_hold, "uuid_record": api_uuid_record, "uuid_break": api_uuid_break,
+    "uuid_setvar_multi": api_uuid_setvar_multi, "uuid_pre_answer": api_uuid_pre_answer,
+    "uuid_flush_dtmf": api_uuid_flush_dtmf,
 }

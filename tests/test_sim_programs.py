@@ -1,0 +1,70 @@
+"""Channel api commands that ordinary call-control programs send (IVR daemons interrupting a
+prompt, dialers setting several variables at once), over real sockets."""
+from test_sim import CONF, Raw, body
+from test_sim_api import _call, _events, _watcher
+
+from ESL.sim.pytest_plugin import esl_sim_factory  # noqa: F401 (fixture)
+
+NO_CHANNEL = "00000000-0000-0000-0000-000000000000"
+
+
+def test_uuid_break_stops_the_prompt_being_played(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "PLAYBACK_START PLAYBACK_STOP CHANNEL_EXECUTE_COMPLETE")
+    raw.cmd("api uuid_broadcast %s silence_stream://600000" % uuid)   # ten minutes
+    assert _events(watcher, 1)[0][0] == "PLAYBACK_START"
+    # mod_commands prints nothing on success, which mod_event_socket sends as "-ERR no reply"
+    assert body(raw.cmd("api uuid_break %s" % uuid)) == "-ERR no reply\n"
+    (stop, headers, _), (done, app, _) = _events(watcher, 2, timeout=10)
+    assert (stop, headers["Playback-Status"]) == ("PLAYBACK_STOP", "break")
+    assert (done, app["Application"]) == ("CHANNEL_EXECUTE_COMPLETE", "playback")
+    assert body(raw.cmd("api uuid_exists %s" % uuid)) == "true"   # the call goes on
+
+
+def test_uuid_break_all_also_drops_the_queued_prompts(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "PLAYBACK_START CHANNEL_EXECUTE_COMPLETE")
+    for _ in range(3):
+        raw.cmd("api uuid_broadcast %s silence_stream://600000" % uuid)
+    assert _events(watcher, 1)[0][0] == "PLAYBACK_START"
+    raw.cmd("api uuid_break %s all" % uuid)
+    assert _events(watcher, 1, timeout=10)[0][0] == "CHANNEL_EXECUTE_COMPLETE"
+    assert _events(watcher, 1, timeout=1.0) == []   # the other two never start
+
+
+def test_uuid_break_errors(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    assert body(raw.cmd("api uuid_break")) == "-USAGE: <uuid> [all]\n"
+    assert body(raw.cmd("api uuid_break %s" % NO_CHANNEL)) == "-ERR No Such Channel!\n"
+
+
+def test_uuid_setvar_multi_sets_and_unsets(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    raw.cmd("api uuid_setvar %s gone before" % uuid)
+    assert body(raw.cmd("api uuid_setvar_multi %s campaign=7;lead=a=b;gone" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_getvar %s campaign" % uuid)) == "7"
+    assert body(raw.cmd("api uuid_getvar %s lead" % uuid)) == "a=b"
+    assert body(raw.cmd("api uuid_getvar %s gone" % uuid)) == "_undef_"
+    assert body(raw.cmd("api uuid_setvar_multi %s =1;ok=1" % uuid)) == \
+        "-ERR No variable specified\n+OK\n"
+    usage = "-USAGE: <uuid> <var>=<value>;<var>=<value>...\n"
+    assert body(raw.cmd("api uuid_setvar_multi %s" % uuid)) == usage
+    assert body(raw.cmd("api uuid_setvar_multi %s a=1" % NO_CHANNEL)) == \
+        "-ERR No such channel!\n" + usage
+
+
+def test_uuid_pre_answer_and_uuid_flush_dtmf(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    assert body(raw.cmd("api uuid_pre_answer %s" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_pre_answer %s" % NO_CHANNEL)) == "-ERR No such channel!\n"
+    assert body(raw.cmd("api uuid_flush_dtmf %s" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_flush_dtmf %s" % NO_CHANNEL)) == "-ERR no such session\n"
