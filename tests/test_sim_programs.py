@@ -1,8 +1,13 @@
 """Channel api commands that ordinary call-control programs send (IVR daemons interrupting a
 prompt, dialers setting several variables at once), over real sockets."""
+import os
+import time
+import wave
+
 from test_sim import CONF, Raw, body
 from test_sim_api import _call, _events, _watcher
 
+import ESL
 from ESL.sim.pytest_plugin import esl_sim_factory  # noqa: F401 (fixture)
 
 NO_CHANNEL = "00000000-0000-0000-0000-000000000000"
@@ -68,3 +73,51 @@ def test_uuid_pre_answer_and_uuid_flush_dtmf(esl_sim_factory):
     assert body(raw.cmd("api uuid_pre_answer %s" % NO_CHANNEL)) == "-ERR No such channel!\n"
     assert body(raw.cmd("api uuid_flush_dtmf %s" % uuid)) == "+OK\n"
     assert body(raw.cmd("api uuid_flush_dtmf %s" % NO_CHANNEL)) == "-ERR no such session\n"
+
+
+def _client(sim):
+    conn = ESL.ESLconnection("127.0.0.1", str(sim.port), "ClueCon")
+    assert conn.connected()
+    return conn
+
+
+def test_record_session_records_in_the_background_until_stopped(esl_sim_factory, tmp_path):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    conn = _client(sim)
+    watcher = _watcher(sim, "RECORD_START RECORD_STOP CHANNEL_EXECUTE_COMPLETE")
+    stopped, at_hangup = str(tmp_path / "agent.wav"), str(tmp_path / "rest.wav")
+    conn.execute("record_session", stopped, uuid)
+    (done, app, _), (start, rec, _) = sorted(_events(watcher, 2), key=lambda e: e[0])
+    assert (done, app["Application"]) == ("CHANNEL_EXECUTE_COMPLETE", "record_session")
+    assert (start, rec["Record-File-Path"]) == ("RECORD_START", stopped)
+    time.sleep(0.3)
+    conn.execute("stop_record_session", stopped, uuid)
+    names = [n for n, _, _ in _events(watcher, 2)]
+    assert sorted(names) == ["CHANNEL_EXECUTE_COMPLETE", "RECORD_STOP"]
+    with wave.open(stopped, "rb") as wav:
+        assert 0.2 <= wav.getnframes() / 8000.0 < 5
+    conn.execute("record_session", at_hangup + " 600", uuid)
+    _events(watcher, 2)
+    raw.cmd("api uuid_kill %s" % uuid)
+    assert "RECORD_STOP" in [n for n, _, _ in _events(watcher, 2)]   # and park's COMPLETE
+    assert os.path.getsize(at_hangup) >= 44   # a WAV header at least
+
+
+def test_multiset_multiunset_and_set_global(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    conn = _client(sim)
+    watcher = _watcher(sim, "CHANNEL_EXECUTE_COMPLETE")
+    conn.execute("multiset", "queue=sales agent=1001", uuid)
+    conn.execute("multiset", "^^;note=a b;tier=2", uuid)
+    conn.execute("multiunset", "agent tier", uuid)
+    conn.execute("set_global", "campaign_open=true", uuid)
+    assert [h["Application"] for _, h, _ in _events(watcher, 4)] == [
+        "multiset", "multiset", "multiunset", "set_global"]
+    got = {name: body(raw.cmd("api uuid_getvar %s %s" % (uuid, name)))
+           for name in ("queue", "note", "agent", "tier")}
+    assert got == {"queue": "sales", "note": "a b", "agent": "_undef_", "tier": "_undef_"}
+    assert body(raw.cmd("api global_getvar campaign_open")) == "true"

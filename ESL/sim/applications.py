@@ -18,7 +18,7 @@ from .core import LOG_LEVELS
 from .bridge import bridge_to
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
-           "file_seconds"]
+           "file_seconds", "record_session"]
 
 
 def tone_duration(spec: str) -> float:
@@ -482,11 +482,108 @@ def app_noop(chan: Channel, data: str) -> Generator:
     yield  # pragma: no cover
 
 
+def _fire_with_channel(chan: Channel, name: str, calling, post=()) -> None:
+    ev = chan.sw.new_event(name, calling)
+    chan.set_event_data(ev)
+    for header, value in post:
+        ev.add(header, value)
+    chan.sw.fire(ev)
+
+
+def _set_after(seconds: float, signal) -> Generator:
+    yield seconds
+    signal.set()
+
+
+def record_session(chan: Channel, path: str, limit: int, stop) -> Generator:
+    """A session recording (``uuid_record``, ``record_session``): RECORD_START now; when
+    ``stop`` is set, the limit (seconds) passes or the call ends, a silent WAV of the
+    recorded length and RECORD_STOP."""
+    sw = chan.sw
+    _fire_with_channel(chan, "RECORD_START", ("switch_ivr_async.c", "record_callback", 1482),
+                       (("Record-File-Path", path),))
+    started = time.monotonic()
+    if limit > 0:
+        sw.loop.spawn(_set_after(limit, stop), "record limit")
+    yield stop
+    seconds = time.monotonic() - started
+    if limit > 0:
+        seconds = min(seconds, float(limit))
+    chan.media_bugs.pop(path, None)
+    samples = int(seconds * 8000)
+    try:
+        write_silence(path, samples)
+    except OSError as exc:
+        sw.log(3, "Error opening %s: %s" % (path, exc), "switch_ivr_async.c",
+               "switch_ivr_record_session_event", 2983, chan.uuid)
+        return
+    chan.setvar("record_samples", str(samples))
+    chan.setvar("record_seconds", str(samples // 8000))
+    chan.setvar("record_ms", str(samples // 8))
+    _fire_with_channel(chan, "RECORD_STOP", ("switch_ivr_async.c", "send_record_stop_event",
+                                             1241), (("Record-File-Path", path),))
+
+
+def app_record_session(chan: Channel, data: str) -> Generator:
+    """``record_session <path> [<limit>]``: record in the background while the call goes on
+    (stopped by ``stop_record_session``, the limit or the hangup, which ends every recording
+    through the channel's media bugs)."""
+    argv = _args(data)
+    if argv and argv[0] not in chan.media_bugs:
+        stop = chan.loop.signal()
+        chan.media_bugs[argv[0]] = stop.set
+        chan.loop.spawn(record_session(chan, argv[0], _int(argv[1]) if len(argv) > 1 else 0,
+                                       stop), "record " + argv[0])
+    return
+    yield  # pragma: no cover
+
+
+def app_stop_record_session(chan: Channel, data: str) -> Generator:
+    """``stop_record_session <path>|all``."""
+    path = data.strip()
+    for p in list(chan.media_bugs) if path == "all" else [path]:
+        if p in chan.media_bugs:
+            chan.media_bugs.pop(p)()
+    return
+    yield  # pragma: no cover
+
+
+def app_multiset(chan: Channel, data: str) -> Generator:
+    """``multiset a=1 b=2`` or ``multiset ^^<d>a=1<d>b=2`` (a delimiter of one's own)."""
+    delim = " "
+    if data.startswith("^^") and len(data) > 2:
+        delim, data = data[2], data[3:]
+    for item in data.split(delim):
+        yield from app_set(chan, item)
+
+
+def app_multiunset(chan: Channel, data: str) -> Generator:
+    """``multiunset a b`` or ``multiunset ^^<d>a<d>b``."""
+    delim = " "
+    if data.startswith("^^") and len(data) > 2:
+        delim, data = data[2], data[3:]
+    for name in data.split(delim):
+        if name.strip():
+            chan.setvar(name.strip(), None)
+    return
+    yield  # pragma: no cover
+
+
+def app_set_global(chan: Channel, data: str) -> Generator:
+    name, _, value = data.partition("=")
+    if name.strip():
+        chan.sw.global_vars[name.strip()] = value
+    return
+    yield  # pragma: no cover
+
+
 APPLICATIONS = {
     "answer": app_answer, "pre_answer": app_pre_answer, "ring_ready": app_ring_ready,
     "park": app_park, "hangup": app_hangup, "sleep": app_sleep, "set": app_set,
     "export": app_export, "unset": app_unset, "playback": app_playback,
     "play_and_get_digits": app_play_and_get_digits, "read": app_read, "record": app_record,
     "transfer": app_transfer, "bridge": app_bridge, "socket": app_socket, "echo": app_echo,
-    "log": app_log, "info": app_noop,
+    "log": app_log, "info": app_noop, "record_session": app_record_session,
+    "stop_record_session": app_stop_record_session, "multiset": app_multiset,
+    "multiunset": app_multiunset, "set_global": app_set_global,
 }   # type: dict

@@ -5,11 +5,11 @@ Each is a generator ``f(switch, arg)`` returning the output text; they run on th
 so they see and change channels between two steps of the calls.
 """
 import time
-from typing import Generator, Optional, Tuple
+from typing import Optional, Tuple
 
 from ..protocol.commands import atoi
 from ..protocol.server import ServerEvent
-from .applications import write_silence
+from .applications import record_session
 from .channel import HANGUP_CAUSES, Channel
 from .core import plain_api
 
@@ -193,7 +193,7 @@ def api_uuid_record(sw, arg):
         limit = atoi(argv[3]) if len(argv) > 3 else 0
         stop = sw.loop.signal()
         chan.media_bugs[path] = stop.set
-        sw.loop.spawn(_record_session(sw, chan, path, limit, stop), "record " + path)
+        sw.loop.spawn(record_session(chan, path, limit, stop), "record " + path)
         return "+OK Success\n"
     if action == "stop":
         paths = list(chan.media_bugs) if path == "all" else [path]
@@ -207,37 +207,6 @@ def api_uuid_record(sw, arg):
                 "pause", "resume") else "record session")
         return "+OK Success\n"
     return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n"
-
-
-def _record_session(sw, chan: Channel, path: str, limit: int, stop) -> Generator:
-    _fire_channel_event(sw, chan, "RECORD_START", ("switch_ivr_async.c", "record_callback",
-                                                   1482), (("Record-File-Path", path),))
-    started = time.monotonic()
-    if limit > 0:
-        sw.loop.spawn(_set_after(limit, stop), "record limit")
-    yield stop
-    seconds = time.monotonic() - started
-    if limit > 0:
-        seconds = min(seconds, float(limit))
-    chan.media_bugs.pop(path, None)
-    samples = int(seconds * 8000)
-    try:
-        write_silence(path, samples)
-    except OSError as exc:
-        sw.log(3, "Error opening %s: %s" % (path, exc), "switch_ivr_async.c",
-               "switch_ivr_record_session_event", 2983, chan.uuid)
-        return
-    chan.setvar("record_samples", str(samples))
-    chan.setvar("record_seconds", str(samples // 8000))
-    chan.setvar("record_ms", str(samples // 8))
-    _fire_channel_event(sw, chan, "RECORD_STOP", ("switch_ivr_async.c",
-                                                  "send_record_stop_event", 1241),
-                        (("Record-File-Path", path),))
-
-
-def _set_after(seconds: float, signal) -> Generator:
-    yield seconds
-    signal.set()
 
 
 @plain_api
