@@ -121,3 +121,26 @@ def test_multiset_multiunset_and_set_global(esl_sim_factory):
            for name in ("queue", "note", "agent", "tier")}
     assert got == {"queue": "sales", "note": "a b", "agent": "_undef_", "tier": "_undef_"}
     assert body(raw.cmd("api global_getvar campaign_open")) == "true"
+
+
+def test_hash_api_and_application_share_one_table(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+
+    def api(arg):
+        return body(raw.cmd("api hash " + arg))
+
+    assert api("insert/agents/1001/available") == "+OK\n"
+    assert api("select/agents/1001") == "available"
+    assert api("select/agents/1002") == "-ERR no reply\n"   # nothing printed, as mod_hash
+    assert api("insert_ifempty/agents/1001/busy") == "-ERR key already exists\n"
+    assert api("delete_ifmatch/agents/1001/busy") == "-ERR Doesn't match\n"
+    assert api("delete_ifmatch/agents/1001/available") == "+OK\n"
+    assert api("delete/agents/1001") == "-ERR Not found\n"
+    assert api("insert/agents").startswith("-ERR Usage: hash insert|")
+    uuid = _call(raw)
+    conn = _client(sim)
+    watcher = _watcher(sim, "CHANNEL_EXECUTE_COMPLETE")
+    conn.execute("hash", "insert/queue/last_caller/%s" % uuid, uuid)
+    _events(watcher, 1)
+    assert api("select/queue/last_caller") == uuid

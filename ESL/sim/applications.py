@@ -18,7 +18,7 @@ from .core import LOG_LEVELS
 from .bridge import bridge_to
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
-           "file_seconds", "record_session"]
+           "file_seconds", "record_session", "hash_op"]
 
 
 def tone_duration(spec: str) -> float:
@@ -577,6 +577,48 @@ def app_set_global(chan: Channel, data: str) -> Generator:
     yield  # pragma: no cover
 
 
+def hash_op(sw, data: str) -> Optional[str]:
+    """One ``hash`` operation on mod_hash's table (``insert|insert_ifempty|select|delete|
+    delete_ifmatch/<realm>/<key>[/<value>]``): its api output, or None for bad syntax."""
+    argv = data.split("/", 3)
+    if len(argv) < 3 or not argv[0]:
+        return None
+    op, key = argv[0].lower(), "%s_%s" % (argv[1], argv[2])
+    value = argv[3] if len(argv) > 3 else None
+    table = sw.hash_db
+    if op in ("insert", "insert_ifempty", "delete_ifmatch") and value is None:
+        return None
+    if op == "insert":
+        table[key] = value
+        return "+OK\n"
+    if op == "insert_ifempty":
+        if key in table:
+            return "-ERR key already exists\n"
+        table[key] = value
+        return "+OK\n"
+    if op == "select":
+        return table.get(key, "")
+    if op == "delete":
+        return "+OK\n" if table.pop(key, None) is not None else "-ERR Not found\n"
+    if op == "delete_ifmatch":
+        if key not in table:
+            return "-ERR Not found\n"
+        if table[key] != value:
+            return "-ERR Doesn't match\n"
+        del table[key]
+        return "+OK\n"
+    return None
+
+
+def app_hash(chan: Channel, data: str) -> Generator:
+    """The ``hash`` application: ``insert|delete/<realm>/<key>[/<value>]``, no output."""
+    if data.split("/", 1)[0].lower() in ("insert", "insert_ifempty", "delete",
+                                         "delete_ifmatch"):
+        hash_op(chan.sw, data)
+    return
+    yield  # pragma: no cover
+
+
 APPLICATIONS = {
     "answer": app_answer, "pre_answer": app_pre_answer, "ring_ready": app_ring_ready,
     "park": app_park, "hangup": app_hangup, "sleep": app_sleep, "set": app_set,
@@ -585,5 +627,5 @@ APPLICATIONS = {
     "transfer": app_transfer, "bridge": app_bridge, "socket": app_socket, "echo": app_echo,
     "log": app_log, "info": app_noop, "record_session": app_record_session,
     "stop_record_session": app_stop_record_session, "multiset": app_multiset,
-    "multiunset": app_multiunset, "set_global": app_set_global,
+    "multiunset": app_multiunset, "set_global": app_set_global, "hash": app_hash,
 }   # type: dict

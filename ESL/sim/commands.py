@@ -8,6 +8,7 @@ from typing import Generator
 
 from ..protocol.commands import atoi
 from ..protocol.server import ServerEvent
+from .applications import hash_op
 from .channel_commands import CHANNEL_API
 from .config import Config, ConfigError
 from .core import LOG_LEVELS, VERSION_TEXT, new_uuid, plain_api
@@ -316,13 +317,23 @@ def _shut_down(sw, wait_for_calls: bool) -> Generator:
     sw.request_stop()
 
 
+@plain_api
+def api_hash(sw, arg):
+    """mod_hash's ``hash`` api: a table that outlives calls, which queue daemons keep state in."""
+    out = hash_op(sw, arg.strip())
+    if out is None:
+        return ("-ERR Usage: hash insert|insert_ifempty|select|delete|delete_ifmatch"
+                "/realm/key[/value]\n")
+    return out
+
+
 API = {
     "status": api_status, "uptime": api_uptime, "version": api_version,
     "hostname": api_hostname, "switchname": api_switchname, "echo": api_echo,
     "global_getvar": api_global_getvar, "global_setvar": api_global_setvar, "eval": api_eval,
     "expand": api_expand, "log": api_log, "reloadxml": api_reloadxml, "show": api_show,
     "originate": api_originate, "msleep": api_msleep, "create_uuid": api_create_uuid,
-    "bgapi": api_bgapi, "shutdown": api_shutdown, "fsctl": api_fsctl,
+    "bgapi": api_bgapi, "shutdown": api_shutdown, "fsctl": api_fsctl, "hash": api_hash,
 }
 API.update(CHANNEL_API)
 API.update(DIRECTORY_API)

@@ -103,6 +103,7 @@ class Switch:
         self.session_peak = 0
         self._created = deque()   # type: Deque[float]
         self.global_vars = dict(config.vars)
+        self.hash_db = {}   # type: Dict[str, str]   mod_hash's table: "<realm>_<key>" -> value
         #: The channels/calls tables that ``show`` reads (kept from fired events).
         self.db = CoreDB(self.hostname)
         self._task_ids = itertools.count(1)
