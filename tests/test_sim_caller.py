@@ -1,6 +1,7 @@
 """The scripted caller (Simulator.call) driving an outbound IVR handler end to end."""
 import socketserver
 import threading
+import time
 
 import pytest
 
@@ -80,3 +81,36 @@ def test_caller_routed_by_the_dialplan_and_wait_errors(esl_sim_factory, tmp_path
     assert nowhere.wait_hangup() == "NO_ROUTE_DESTINATION"
     with pytest.raises(TimeoutError, match="did not reach answered"):
         sim.call("9998", variables={"x": "1"}, apps=[("park", "")]).wait_for("answered", 0.3)
+
+
+class Transferrer(socketserver.BaseRequestHandler):
+    """Answers, then sends the call on to extension 9998 (answer, park) and lets go."""
+
+    def handle(self):
+        con = ESL.ESLconnection(self.request.fileno())
+        uuid = con.getInfo().getHeader("Unique-ID")
+        con.execute("answer", "", uuid)
+        con.execute("transfer", "9998 XML default", uuid)
+
+
+@pytest.mark.parametrize("mode", ["full", "async full"])
+def test_a_handler_transfers_the_call_on(esl_sim_factory, mode):
+    from test_sim_calls import CONF
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Transferrer)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sim = esl_sim_factory(CONF)
+        call = sim.call("100", apps=[("socket", "127.0.0.1:%d %s" % (server.server_address[1],
+                                                                  mode))])
+        call.wait_for("answered")
+        deadline = time.monotonic() + 5
+        while call.getvar("current_application") != "park" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert call.getvar("current_application") == "park"   # 9998's park
+        assert call.hangup_cause is None
+        call.hangup()
+        assert call.wait_hangup() == "NORMAL_CLEARING"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -448,12 +448,12 @@ def app_socket(chan: Channel, data: str) -> Generator:
     if is_async:
         yield from park_loop(chan)
     else:
-        while not chan.hungup and not listener.finished:
+        while not chan.leaving and not listener.finished:
             yield from chan.process_messages()
-            if chan.hungup or listener.finished:
+            if chan.leaving or listener.finished:
                 break
             yield from chan.wait_wake()
-        if not chan.released_sig.is_set:
+        if chan.transfer_to is None and not chan.released_sig.is_set:
             yield chan.released_sig   # the application returns when the socket is done
 
 

@@ -134,6 +134,7 @@ class Channel:
         self.originator = None   # type: Optional[Channel]
         self.dtmf = deque()   # type: Deque[str]   digits heard, not yet read by an application
         self.transfer_to = None   # type: Optional[Tuple[str, str]]   (extension, context)
+        self.transfers = 0   # how many times the channel was transferred
         self.digits_dialed = ""   # every digit heard, for the CDR's digits_dialed
         self.seen = set()   # type: Set[str]   every state and call state this leg has been in
         self.messages = deque()   # type: Deque[Tuple[ServerEvent, object]]
@@ -562,6 +563,7 @@ class Channel:
         self.profile["Transfer-Source"] = entry
         self.times["transfer"] = time.time()
         self.transfer_to = (exten, context)
+        self.transfers += 1
         self.parked = False
         self.wake.set()
 

@@ -75,6 +75,8 @@ class Listener(EventSubscriber):
         self.linger = None           # type: Optional[int]
         self.resume = False
         self.finished = False
+        #: The controlled channel's transfer count when this socket took it (see _release).
+        self.transfers_at_start = channel.transfers if channel is not None else 0
         self._lock = threading.Lock()
         self._queue = deque()        # type: Deque[bytes]
         self._drops = 0
@@ -243,9 +245,16 @@ class Listener(EventSubscriber):
 
     def _release(self, chan) -> None:
         # Runs on the loop: an outbound socket that ends lets go of its channel, which then
-        # hangs up (or, after ``resume``, goes on with its dialplan).
+        # hangs up (or, after ``resume``, goes on with its dialplan); a channel the client
+        # transferred has moved on (CF_TRANSFER) and stays up. What the client queued before
+        # it left still runs first (switch_ivr_parse_all_events).
         chan.listener = None
-        if not chan.hungup:
+        self.sw.loop.spawn(self._let_go(chan), "release " + chan.uuid)
+
+    def _let_go(self, chan):
+        while chan.messages and not chan.hungup:
+            yield 0.02
+        if not chan.hungup and chan.transfers == self.transfers_at_start:
             resume_var = (chan.getvar("socket_resume") or "").lower()
             if self.resume or resume_var in ("true", "yes", "on", "1"):
                 chan.parked = False
@@ -432,6 +441,7 @@ class Listener(EventSubscriber):
                     def hold():
                         chan.listener = self
                         chan.released_sig = chan.loop.signal()
+                        self.transfers_at_start = chan.transfers
                     self.sw.loop.call(hold)
             scope = uid
         else:
