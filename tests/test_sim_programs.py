@@ -144,3 +144,37 @@ def test_hash_api_and_application_share_one_table(esl_sim_factory):
     conn.execute("hash", "insert/queue/last_caller/%s" % uuid, uuid)
     _events(watcher, 1)
     assert api("select/queue/last_caller") == uuid
+
+
+def test_sched_api_runs_a_command_later_and_sched_del_cancels(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    capped, kept = _call(raw), _call(raw)
+    watcher = _watcher(sim, "ADD_SCHEDULE DEL_SCHEDULE RE_SCHEDULE CHANNEL_HANGUP")
+    # A dialer's cap on a call's length, and one it calls off.
+    reply = body(raw.cmd("api sched_api +1 cap_%s uuid_kill %s" % (capped, capped)))
+    assert reply.startswith("+OK Added: ")
+    task_id = reply.split(": ")[1].strip()
+    body(raw.cmd("api sched_api +1 cap_kept uuid_kill %s" % kept))
+    added = _events(watcher, 2)
+    assert [(n, h["Task-ID"], h["Task-Desc"], h["Task-Group"]) for n, h, _ in added][0] == (
+        "ADD_SCHEDULE", task_id, "sched_api_function", "cap_" + capped)
+    assert body(raw.cmd("api sched_del cap_kept")) == "+OK Deleted: 1\n"
+    # Both calls' loopback legs, the deletions: wait for as many events as can come.
+    seen = [(n, h.get("Task-ID"), h.get("Unique-ID"))
+            for n, h, _ in _events(watcher, 6, timeout=3)]
+    assert ("CHANNEL_HANGUP", None, capped) in seen
+    assert ("DEL_SCHEDULE", task_id, None) in seen
+    assert ("CHANNEL_HANGUP", None, kept) not in seen
+    assert len(seen) == 4   # DEL_SCHEDULE twice, the capped call's two legs
+    assert body(raw.cmd("api uuid_exists %s" % kept)) == "true"
+
+    reply = body(raw.cmd("api sched_api @1 poll hash insert/poll/last/x"))
+    task_id = reply.split(": ")[1].strip()
+    _events(watcher, 1)   # ADD_SCHEDULE
+    (name, headers, _), = _events(watcher, 1, timeout=5)
+    assert (name, headers["Task-ID"]) == ("RE_SCHEDULE", task_id)
+    assert body(raw.cmd("api hash select/poll/last")) == "x"
+    assert body(raw.cmd("api sched_del %s" % task_id)) == "+OK Deleted: 1\n"
+    assert body(raw.cmd("api sched_del 99999")) == "+OK Deleted: 0\n"
+    assert body(raw.cmd("api sched_api +1 lonely")).startswith("-ERR Invalid syntax. USAGE:")

@@ -16,6 +16,7 @@ from .console_commands import CONSOLE_API, show_api
 from .coredb import SHOW_SYNTAX, show
 from .directory_commands import DIRECTORY_API
 from .originate import api_originate
+from .sched_commands import SCHED_API
 
 __all__ = ["API"]
 
@@ -336,5 +337,6 @@ API = {
     "bgapi": api_bgapi, "shutdown": api_shutdown, "fsctl": api_fsctl, "hash": api_hash,
 }
 API.update(CHANNEL_API)
+API.update(SCHED_API)
 API.update(DIRECTORY_API)
 API.update(CONSOLE_API)

@@ -52,6 +52,9 @@ API_INFO = {
              'aliases|complete|chat|management|modules|nat_map|say|interfaces|interface_types|'
              'tasks|limits|status',
              'mod_commands'),
+    'sched_api': ('Schedule an api command',
+                  '[+@]<time> <group_name> <command_string>[&]', 'mod_commands'),
+    'sched_del': ('Delete a scheduled task', '<task_id>|<group_id>', 'mod_commands'),
     'shutdown': ('Shutdown', '', 'mod_commands'),
     'status': ('Show current status', '', 'mod_commands'),
     'switchname': ('Return the switch name', '', 'mod_commands'),

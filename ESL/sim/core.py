@@ -103,6 +103,7 @@ class Switch:
         self.session_peak = 0
         self._created = deque()   # type: Deque[float]
         self.global_vars = dict(config.vars)
+        self.sched_tasks = []   # type: List[dict]   sched_api's tasks, not yet run
         self.hash_db = {}   # type: Dict[str, str]   mod_hash's table: "<realm>_<key>" -> value
         #: The channels/calls tables that ``show`` reads (kept from fired events).
         self.db = CoreDB(self.hostname)
@@ -247,6 +248,10 @@ class Switch:
                     uptime_text(self.uptime_usec()), self.session_count_total, count, peak,
                     peak, self.last_sps(), self.config.sessions_per_second, peak, peak,
                     self.config.max_sessions, self.idle_cpu()))
+
+    def new_task_id(self) -> int:
+        """The next scheduler task id (the core's own tasks took the first ones)."""
+        return next(self._task_ids)
 
     # -- timers ----------------------------------------------------------------------------
     def _timers(self) -> Generator:

@@ -1,0 +1,95 @@
+"""The scheduler's api commands: ``sched_api`` (run an api command later, once or every N
+seconds) and ``sched_del`` (cancel by task id or group), with the ``ADD_SCHEDULE``,
+``RE_SCHEDULE`` and ``DEL_SCHEDULE`` events switch_scheduler.c fires.
+
+Dialers use them to cap a call's length (``sched_api +60 none uuid_kill <uuid>``).
+"""
+import time
+from typing import Dict, Generator, List  # noqa: F401 (type comments)
+
+from ..protocol.commands import atoi
+from .core import plain_api
+
+__all__ = ["SCHED_API"]
+
+SCHED_USAGE = "-ERR Invalid syntax. USAGE: [+@]<time> <group_name> <command_string>[&]\n"
+
+
+#: Where switch_scheduler.c creates each event (its Event-Calling-* headers).
+_CALLING = {"ADD_SCHEDULE": ("switch_scheduler_add_task_ex", 277),
+            "RE_SCHEDULE": ("switch_scheduler_execute", 73),
+            "DEL_SCHEDULE": ("task_thread_loop", 151)}
+
+
+def _event(sw, name: str, task: Dict) -> None:
+    function, line = _CALLING[name]
+    ev = sw.new_event(name, ("switch_scheduler.c", function, line))
+    ev.add("Task-ID", str(task["id"]))
+    ev.add("Task-Desc", "sched_api_function")
+    ev.add("Task-Group", task["group"])
+    ev.add("Task-Runtime", str(int(task["when"])))
+    sw.fire(ev)
+
+
+def _tasks(sw) -> List[Dict]:
+    return sw.sched_tasks
+
+
+def _run(sw, task: Dict) -> Generator:
+    while not task["deleted"]:
+        delay = task["when"] - time.time()
+        if delay > 0:
+            yield delay
+            continue
+        cmd, _, arg = task["command"].partition(" ")
+        yield from sw.execute_api(cmd, arg)
+        if task["deleted"] or not task["recur"]:
+            break
+        task["when"] = time.time() + task["recur"]
+        _event(sw, "RE_SCHEDULE", task)
+    if task in _tasks(sw):
+        _tasks(sw).remove(task)
+        _event(sw, "DEL_SCHEDULE", task)
+
+
+@plain_api
+def api_sched_api(sw, arg):
+    """``sched_api [+@]<time> <group> <command>``: ``+N`` in N seconds, ``@N`` every N
+    seconds, else at that epoch time; answers ``+OK Added: <task id>``."""
+    parts = arg.split(" ", 2)
+    if len(parts) < 3:
+        return SCHED_USAGE
+    when_text, group, command = parts
+    recur = 0
+    if when_text.startswith("+"):
+        when = time.time() + atoi(when_text[1:])
+    elif when_text.startswith("@"):
+        recur = atoi(when_text[1:])
+        when = time.time() + recur
+    else:
+        when = float(atoi(when_text))
+    if command.endswith("&"):   # "in a thread of its own": every task runs on its own here
+        command = command[:-1]
+    task = {"id": sw.new_task_id(), "group": group, "command": command, "when": when,
+            "recur": recur, "deleted": False}
+    _tasks(sw).append(task)
+    _event(sw, "ADD_SCHEDULE", task)
+    sw.loop.spawn(_run(sw, task), "sched_api %d" % task["id"])
+    return "+OK Added: %d\n" % task["id"]
+
+
+@plain_api
+def api_sched_del(sw, arg):
+    """``sched_del <task id>|<group>``: ``+OK Deleted: <count>``."""
+    if not arg:
+        return "-ERR Invalid syntax\n"
+    doomed = [t for t in _tasks(sw) if (str(t["id"]) == arg if arg.isdigit()
+                                        else t["group"] == arg)]
+    for task in doomed:
+        task["deleted"] = True
+        _tasks(sw).remove(task)
+        _event(sw, "DEL_SCHEDULE", task)
+    return "+OK Deleted: %d\n" % len(doomed)
+
+
+SCHED_API = {"sched_api": api_sched_api, "sched_del": api_sched_del}
