@@ -178,3 +178,17 @@ def test_sched_api_runs_a_command_later_and_sched_del_cancels(esl_sim_factory):
     assert body(raw.cmd("api sched_del %s" % task_id)) == "+OK Deleted: 1\n"
     assert body(raw.cmd("api sched_del 99999")) == "+OK Deleted: 0\n"
     assert body(raw.cmd("api sched_api +1 lonely")).startswith("-ERR Invalid syntax. USAGE:")
+
+
+def test_sched_hangup_ends_the_call_with_allotted_timeout(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    conn = _client(sim)
+    watcher = _watcher(sim, "ADD_SCHEDULE CHANNEL_HANGUP")
+    conn.execute("sched_hangup", "+1", uuid)
+    (name, task, _), = _events(watcher, 1)
+    assert (name, task["Task-Desc"], task["Task-Group"]) == (
+        "ADD_SCHEDULE", "switch_ivr_schedule_hangup", uuid)
+    hangups = {h["Unique-ID"]: h["Hangup-Cause"] for _, h, _ in _events(watcher, 2, timeout=8)}
+    assert hangups[uuid] == "ALLOTTED_TIMEOUT"

@@ -16,6 +16,7 @@ from typing import Generator, List, Optional
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS
 from .bridge import bridge_to
+from .sched_commands import schedule
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
            "file_seconds", "record_session", "hash_op"]
@@ -619,6 +620,25 @@ def app_hash(chan: Channel, data: str) -> Generator:
     yield  # pragma: no cover
 
 
+def app_sched_hangup(chan: Channel, data: str) -> Generator:
+    """``sched_hangup +<seconds>|<epoch> [<cause>]``: a scheduler task hangs the channel up
+    then (cause ``ALLOTTED_TIMEOUT`` unless given), as switch_ivr_schedule_hangup."""
+    argv = _args(data)
+    if argv:
+        when = time.time() + _int(argv[0][1:]) if argv[0].startswith("+") else _int(argv[0])
+        cause = argv[1] if len(argv) > 1 else "ALLOTTED_TIMEOUT"
+
+        def hang_up() -> Generator:
+            if not chan.hungup:
+                chan.hangup(cause)
+            return
+            yield  # pragma: no cover
+
+        schedule(chan.sw, float(when), "switch_ivr_schedule_hangup", chan.uuid, hang_up)
+    return
+    yield  # pragma: no cover
+
+
 APPLICATIONS = {
     "answer": app_answer, "pre_answer": app_pre_answer, "ring_ready": app_ring_ready,
     "park": app_park, "hangup": app_hangup, "sleep": app_sleep, "set": app_set,
@@ -628,4 +648,5 @@ APPLICATIONS = {
     "log": app_log, "info": app_noop, "record_session": app_record_session,
     "stop_record_session": app_stop_record_session, "multiset": app_multiset,
     "multiunset": app_multiunset, "set_global": app_set_global, "hash": app_hash,
+    "sched_hangup": app_sched_hangup,
 }   # type: dict

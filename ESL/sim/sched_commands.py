@@ -5,12 +5,12 @@ seconds) and ``sched_del`` (cancel by task id or group), with the ``ADD_SCHEDULE
 Dialers use them to cap a call's length (``sched_api +60 none uuid_kill <uuid>``).
 """
 import time
-from typing import Dict, Generator, List  # noqa: F401 (type comments)
+from typing import Callable, Dict, Generator, List  # noqa: F401 (type comments)
 
 from ..protocol.commands import atoi
 from .core import plain_api
 
-__all__ = ["SCHED_API"]
+__all__ = ["SCHED_API", "schedule"]
 
 SCHED_USAGE = "-ERR Invalid syntax. USAGE: [+@]<time> <group_name> <command_string>[&]\n"
 
@@ -25,7 +25,7 @@ def _event(sw, name: str, task: Dict) -> None:
     function, line = _CALLING[name]
     ev = sw.new_event(name, ("switch_scheduler.c", function, line))
     ev.add("Task-ID", str(task["id"]))
-    ev.add("Task-Desc", "sched_api_function")
+    ev.add("Task-Desc", task["desc"])
     ev.add("Task-Group", task["group"])
     ev.add("Task-Runtime", str(int(task["when"])))
     sw.fire(ev)
@@ -41,8 +41,7 @@ def _run(sw, task: Dict) -> Generator:
         if delay > 0:
             yield delay
             continue
-        cmd, _, arg = task["command"].partition(" ")
-        yield from sw.execute_api(cmd, arg)
+        yield from task["action"]()
         if task["deleted"] or not task["recur"]:
             break
         task["when"] = time.time() + task["recur"]
@@ -70,12 +69,22 @@ def api_sched_api(sw, arg):
         when = float(atoi(when_text))
     if command.endswith("&"):   # "in a thread of its own": every task runs on its own here
         command = command[:-1]
-    task = {"id": sw.new_task_id(), "group": group, "command": command, "when": when,
-            "recur": recur, "deleted": False}
+    cmd, _, cmd_arg = command.partition(" ")
+    task_id = schedule(sw, when, "sched_api_function", group,
+                       lambda: sw.execute_api(cmd, cmd_arg), recur)
+    return "+OK Added: %d\n" % task_id
+
+
+def schedule(sw, when: float, desc: str, group: str, action: Callable[[], Generator],
+             recur: int = 0) -> int:
+    """Add a scheduler task: at epoch ``when`` (then every ``recur`` seconds) run the
+    generator ``action()`` on the switch loop. Returns the task id."""
+    task = {"id": sw.new_task_id(), "desc": desc, "group": group, "action": action,
+            "when": when, "recur": recur, "deleted": False}
     _tasks(sw).append(task)
     _event(sw, "ADD_SCHEDULE", task)
-    sw.loop.spawn(_run(sw, task), "sched_api %d" % task["id"])
-    return "+OK Added: %d\n" % task["id"]
+    sw.loop.spawn(_run(sw, task), "%s %d" % (desc, task["id"]))
+    return task["id"]
 
 
 @plain_api
