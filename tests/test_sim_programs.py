@@ -62,7 +62,7 @@ def test_uuid_setvar_multi_sets_and_unsets(esl_sim_factory):
     usage = "-USAGE: <uuid> <var>=<value>;<var>=<value>...\n"
     assert body(raw.cmd("api uuid_setvar_multi %s" % uuid)) == usage
     assert body(raw.cmd("api uuid_setvar_multi %s a=1" % NO_CHANNEL)) == \
-        "-ERR No such channel!\n" + usage
+        "-ERR No Such Channel!\n" + usage
 
 
 def test_uuid_pre_answer_and_uuid_flush_dtmf(esl_sim_factory):
@@ -192,3 +192,18 @@ def test_sched_hangup_ends_the_call_with_allotted_timeout(esl_sim_factory):
         "ADD_SCHEDULE", "switch_ivr_schedule_hangup", uuid)
     hangups = {h["Unique-ID"]: h["Hangup-Cause"] for _, h, _ in _events(watcher, 2, timeout=8)}
     assert hangups[uuid] == "ALLOTTED_TIMEOUT"
+
+
+def test_uuid_recv_dtmf_is_heard_by_the_channel_itself(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    a_leg = _call(raw)
+    watcher = _watcher(sim, "DTMF")
+    # Unlike uuid_send_dtmf (out to the far end), the digits arrive on this very channel.
+    assert body(raw.cmd("api uuid_recv_dtmf %s 3#" % a_leg)) == "-ERR no reply\n"
+    heard = [(h["Unique-ID"], h["DTMF-Digit"], h["DTMF-Source"]) for _, h, _ in
+             _events(watcher, 2)]
+    assert heard == [(a_leg, "3", "APP"), (a_leg, "%23", "APP")]
+    assert body(raw.cmd("api uuid_recv_dtmf %s" % a_leg)) == "-USAGE: <uuid> <dtmf_data>\n"
+    assert body(raw.cmd("api uuid_recv_dtmf %s 1" % NO_CHANNEL)) == \
+        "-ERR Cannot locate session!\n"

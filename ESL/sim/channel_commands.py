@@ -322,7 +322,7 @@ def api_uuid_setvar_multi(sw, arg):
         return usage
     chan, err = _chan_or_err(sw, uid)
     if chan is None:
-        return err + usage   # mod_commands goes on to the usage line
+        return "-ERR No Such Channel!\n" + usage   # mod_commands goes on to the usage line
     out, count = "", 0
     for item in assignments.split(";"):
         name, _, value = item.partition("=")
@@ -355,6 +355,20 @@ def api_uuid_flush_dtmf(sw, arg):
 
 
 @plain_api
+def api_uuid_recv_dtmf(sw, arg):
+    """``uuid_recv_dtmf <uuid> <digits>``: the channel hears the digits, as if its far end had
+    pressed them (an agent's barge/whisper keys, an IVR test). Prints nothing on success."""
+    argv = [w for w in arg.split(" ") if w]
+    if len(argv) < 2:
+        return "-USAGE: <uuid> <dtmf_data>\n"
+    chan, err = _chan_or_err(sw, argv[0])
+    if chan is None:
+        return "-ERR Cannot locate session!\n"
+    chan.receive_dtmf(argv[1], source="APP")   # switch_channel_queue_dtmf_string
+    return ""
+
+
+@plain_api
 def api_hupall(sw, arg):
     parts = arg.split()
     cause = parts[0] if parts else "MANAGER_REQUEST"
@@ -373,5 +387,5 @@ CHANNEL_API = {
     "uuid_broadcast": api_uuid_broadcast, "uuid_transfer": api_uuid_transfer,
     "uuid_hold": api_uuid_hold, "uuid_record": api_uuid_record, "uuid_break": api_uuid_break,
     "uuid_setvar_multi": api_uuid_setvar_multi, "uuid_pre_answer": api_uuid_pre_answer,
-    "uuid_flush_dtmf": api_uuid_flush_dtmf,
+    "uuid_flush_dtmf": api_uuid_flush_dtmf, "uuid_recv_dtmf": api_uuid_recv_dtmf,
 }

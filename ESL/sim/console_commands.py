@@ -79,6 +79,7 @@ API_INFO = {
     'uuid_record': ('Record session audio',
                     '<uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]',
                     'mod_commands'),
+    'uuid_recv_dtmf': ('Receive dtmf digits', '<uuid> <dtmf_data>', 'mod_commands'),
     'uuid_send_dtmf': ('Send dtmf digits', '<uuid> <dtmf_data>', 'mod_commands'),
     'uuid_setvar': ('Set a variable', '<uuid> <var> [value]', 'mod_commands'),
     'uuid_setvar_multi': ('Set multiple variables', '<uuid> <var>=<value>;<var>=<value>...',
