@@ -3,7 +3,7 @@
 # package installed in editable mode. Nothing is installed into the system Python.
 #
 #   make demo     guided tour against the embedded simulator        (python -m ESL.demo)
-#   make test     unit + integration tests, compat, docs (-W)        (what CI runs)
+#   make test     unit + integration tests, compat, interop, docs (-W)  (what CI runs)
 #   make unit     only the pytest suite (without the stress tests)
 #   make compat   differential run against the real SWIG binding    (python compat/run.py)
 #   make docs     Sphinx HTML in docs/_build/html, warnings are errors
@@ -49,7 +49,7 @@ docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs: docs/_build/html/index.html"
 
-test: unit compat docs
+test: unit compat interop docs
 
 # The interop suite's own virtualenv: the third-party clients of interop/requirements.txt and
 # this package. They are never dependencies of ESL nor installed into .venv.
