@@ -94,7 +94,7 @@ def slow(conn, consume, delay):
     seconds = time.perf_counter() - t0
     hwm = clientlib.proc_status_kb("VmHWM")
     return dict(count=chk.good, seconds=seconds, misframed=chk.misframed, lost=chk.lost,
-                base_kb=base, growth_kb=hwm - base)
+                base_kb=base, growth_kb=hwm - base, dropped=conn.dropped)
 
 
 def main():

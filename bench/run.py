@@ -337,7 +337,7 @@ def print_report(summary, libs, sizes, rounds, notes, socket_limit_mb, skipped):
                     extra = "  (%.1f MB/s, %.1f KB/event)" % (s["mb_s"], s["kb_event"])
                 if test == "slow":
                     extra = "  bounded" if s["median"] <= socket_limit_mb else "  GROWS WITH THE STREAM"
-                    if s.get("dropped"):    # a modern client: its queue bounds memory instead
+                    if "dropped" in s:      # a modern client: its queue bounds memory instead
                         extra = "  bounded by max_queue (%d events dropped)" % s["dropped"]
                 if s["errors"]:
                     extra += "  (%d failed runs: %s)" % (len(s["errors"]), s["errors"][0])
