@@ -10,6 +10,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from conftest import socket_dialplan_conf  # noqa: E402
 from test_faults import high_descriptors  # noqa: E402
 
 from ESL import ESLconnection, ESLevent  # noqa: E402
@@ -107,19 +108,6 @@ def test_threads_calling_api_while_events_stream_stress():
 
 # -- outbound: hundreds of simultaneous calls ------------------------------------------------
 
-_DIALPLAN = """<?xml version="1.0"?>
-<document type="freeswitch/xml">
-  <section name="dialplan">
-    <context name="default">
-      <extension name="outbound">
-        <condition field="destination_number" expression="^9999$">
-          <action application="socket" data="127.0.0.1:{port} async full"/>
-        </condition>
-      </extension>
-    </context>
-  </section>
-</document>
-"""
 
 
 class _Server(socketserver.ThreadingTCPServer):
@@ -160,7 +148,7 @@ def _outbound_calls(calls, tmp_path):
         threads_before = threading.active_count()
 
         server = _Server(("127.0.0.1", 0), Handler)
-        (tmp_path / "freeswitch.xml").write_text(_DIALPLAN.format(port=server.server_address[1]))
+        socket_dialplan_conf(tmp_path, server.server_address[1])
         assert inbound.api("reloadxml").getBody().startswith("+OK")
         serving = threading.Thread(target=server.serve_forever)
         serving.start()
@@ -188,13 +176,13 @@ def _outbound_calls(calls, tmp_path):
 
 
 def test_outbound_server_handles_200_concurrent_calls(tmp_path):
-    (tmp_path / "freeswitch.xml").write_text(_DIALPLAN.format(port=1))
+    socket_dialplan_conf(tmp_path, 1)
     _outbound_calls(200, tmp_path)
 
 
 @pytest.mark.stress
 def test_outbound_server_handles_1000_concurrent_calls_stress(tmp_path):
-    (tmp_path / "freeswitch.xml").write_text(_DIALPLAN.format(port=1))
+    socket_dialplan_conf(tmp_path, 1)
     _outbound_calls(1000, tmp_path)
 
 

@@ -10,25 +10,14 @@ import statistics
 import threading
 import time
 
+from conftest import socket_dialplan_conf
+
 from ESL import ESLconnection
 from ESL.sim import Simulator
 
 TRIES = 15
 BOUND = 0.020   # seconds, for the median
 
-_DIALPLAN = """<?xml version="1.0"?>
-<document type="freeswitch/xml">
-  <section name="dialplan">
-    <context name="default">
-      <extension name="outbound">
-        <condition field="destination_number" expression="^9999$">
-          <action application="socket" data="127.0.0.1:{port} async full"/>
-        </condition>
-      </extension>
-    </context>
-  </section>
-</document>
-"""
 
 
 def _round_trips(con):
@@ -63,7 +52,7 @@ def test_outbound_reply_then_event_without_a_nagle_stall(tmp_path):
     app = socket.socket()
     app.bind(("127.0.0.1", 0))
     app.listen(1)
-    (tmp_path / "freeswitch.xml").write_text(_DIALPLAN.format(port=app.getsockname()[1]))
+    socket_dialplan_conf(tmp_path, app.getsockname()[1])
     results = []
 
     def handle():
