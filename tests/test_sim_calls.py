@@ -260,7 +260,13 @@ def test_playback_events_loops_and_terminator(tmp_path, esl_sim_factory):
     sim.switch.loop.call(lambda: sim.switch.channel(a2).receive_dtmf("1*"))
     stop = ev2.until("PLAYBACK_STOP")[-1]
     assert stop["Playback-Status"] == "break"
-    assert int(stop["variable_playback_ms"]) < 5000
+    # FreeSWITCH's counts: whole 20 ms frames written (160 samples each), and the file read
+    # ahead in blocks of 16384 samples (what playback_samples/_ms count).
+    offset = int(stop["variable_playback_last_offset_pos"])
+    samples = int(stop["variable_playback_samples"])
+    assert offset % 160 == 0 and 0 < offset < 80000
+    assert samples % 16384 == 0 and offset <= samples <= 80000
+    assert int(stop["variable_playback_ms"]) == samples // 8
     assert getvar(sim, a2, "playback_terminator_used") == "*"
     # Endless silence lasts until a terminator, as in FreeSWITCH.
     conn2.send(("sendmsg %s\ncall-command: execute\nexecute-app-name: playback\n"
@@ -595,3 +601,15 @@ def test_endpoint_failures_replay_the_capture_frame_for_frame(esl_sim_factory):
     result = replay(capture, "127.0.0.1", sim.port, step_timeout=8)
     assert result.mismatches == [], result.mismatches[:5]
     assert result.identical_frames == result.frames == 8
+
+
+def test_playback_counts_follow_frames_and_read_blocks():
+    from ESL.sim.applications import playback_counts
+    # A 200 ms prompt cut by a digit 68 ms in: 4 frames played, the whole prompt read.
+    assert playback_counts("tone_stream://%(200,0,600)", 0.068, 0.2) == (640, 1600, 8000)
+    # A digit already waiting: nothing played or read.
+    assert playback_counts("tone_stream://%(200,0,600)", 0.0, 0.2) == (0, 0, 8000)
+    # Played to the end: every sample.
+    assert playback_counts("tone_stream://%(200,0,600)", 0.2, 0.2) == (1600, 1600, 8000)
+    # A 10 s tone cut after 3 s: 150 frames played, two read blocks of 16384.
+    assert playback_counts("tone_stream://%(10000,0,440)", 3.0, 10.0) == (24000, 32768, 8000)

@@ -70,6 +70,40 @@ def file_seconds(spec: str) -> Optional[float]:
     return None
 
 
+#: Samples switch_ivr_play_file asks the file for at a time (FILE_STARTSAMPLES / 2).
+_FILE_READ_SAMPLES = 16384
+
+
+def playback_counts(spec: str, played: float, seconds: float):
+    """``(offset_pos, samples_in, file_rate)`` after ``played`` of ``seconds`` of ``spec``.
+
+    As switch_ivr_play_file counts them: ``playback_last_offset_pos`` is the samples of the
+    20 ms frames written to the channel (8 kHz L16: 160 a frame); a digit or hangup is noticed
+    at the next frame, so a prompt stopped after 68 ms has played 4 frames (640). The file is
+    read ahead in blocks of 16384 samples, so ``playback_samples`` (and ``playback_ms``,
+    ``playback_seconds``) count what was read: a whole short prompt even when it was cut.
+    """
+    rate = 8000
+    if not spec.startswith(("tone_stream://", "silence_stream://")) and os.path.isfile(spec):
+        try:
+            with wave.open(spec, "rb") as wav:
+                rate = wav.getframerate() or 8000
+        except (wave.Error, EOFError, OSError):
+            pass
+    if seconds == float("inf"):   # endless silence: as long as it ran, frame by frame
+        seconds = max(played, 0.0)
+    total_out = int(round(seconds * 8000))   # the channel's samples (8 kHz)
+    total_in = int(round(seconds * rate))    # the file's own samples
+    if played >= seconds - 0.0005:
+        frames_out = total_out
+    else:
+        frames = int(-(-round(played * 1000, 3) // (FRAME * 1000)))   # ceil, in frames
+        frames_out = min(frames * int(8000 * FRAME), total_out)
+    blocks = -(-frames_out * rate // 8000 // _FILE_READ_SAMPLES)
+    samples_in = min(total_in, blocks * _FILE_READ_SAMPLES)
+    return frames_out, samples_in, rate
+
+
 def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
               terminators: Optional[str] = None) -> Generator:
     """Play ``spec`` with PLAYBACK_START/STOP; returns "done", "break" or "notfound".
@@ -111,11 +145,11 @@ def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
     played = min(time.monotonic() - started, seconds)
     chan.log(7, "done playing file %s" % spec,
              ("switch_ivr_play_say.c", "switch_ivr_play_file", 2013))
-    ms = int(round(played * 1000))
-    chan.setvar("playback_last_offset_pos", str(ms * 8))
-    chan.setvar("playback_seconds", str(ms // 1000))
-    chan.setvar("playback_ms", str(ms))
-    chan.setvar("playback_samples", str(ms * 8))
+    offset, samples, rate = playback_counts(spec, played, seconds)
+    chan.setvar("playback_last_offset_pos", str(offset))
+    chan.setvar("playback_seconds", str(samples // rate))
+    chan.setvar("playback_ms", str(samples * 1000 // rate))
+    chan.setvar("playback_samples", str(samples))
     chan.fire("PLAYBACK_STOP", name="PLAYBACK_STOP", post=kind + (
         ("Playback-File-Path", spec), ("Playback-Status", "break" if status == "break"
                                        else "done")))
