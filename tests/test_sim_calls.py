@@ -582,27 +582,6 @@ def test_bridge_exports_variables_and_passes_dtmf(tmp_path, esl_sim_factory):
     conn.cmd("api hupall")
 
 
-def test_endpoint_failures_replay_the_capture_frame_for_frame(esl_sim_factory):
-    """error/, user/ (unknown and unregistered) and an unknown sofia profile, as captured from
-    FreeSWITCH; the capture's later SIP call is left out (no SIP here)."""
-    import json
-    from ESL.sim.replay import replay
-    with open(os.path.join(HERE, "data", "sim", "fs-captures-partial",
-                           "error_endpoints.json"), encoding="utf-8") as fh:
-        capture = json.load(fh)
-    steps = capture["steps"]
-    last = next(i for i, st in enumerate(steps) if "sofia/internal/9992" in st["sent"])
-    capture["steps"] = steps[:last]
-    assert [st["sent"].split("\n")[0] for st in capture["steps"] if "originate" in st["sent"]] \
-        == ["api originate error/USER_BUSY &park", "api originate user/1000 &park",
-            "api originate user/nosuchuser &park",
-            "api originate sofia/nosuchprofile/9992@127.0.0.1:5060 &park"]
-    sim = esl_sim_factory(CONF)
-    result = replay(capture, "127.0.0.1", sim.port, step_timeout=8)
-    assert result.mismatches == [], result.mismatches[:5]
-    assert result.identical_frames == result.frames == 8
-
-
 def test_playback_counts_follow_frames_and_read_blocks():
     from ESL.sim.applications import playback_counts
     # A 200 ms prompt cut by a digit 68 ms in: 4 frames played, the whole prompt read.

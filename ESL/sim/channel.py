@@ -64,6 +64,7 @@ _AT = {
     "DESTROY": ("switch_core_session.c", "switch_core_session_perform_destroy", 1588),
     "CALL_UPDATE": ("switch_channel.c", "switch_channel_flip_cid", 3279),
     "CODEC_READ": ("switch_core_codec.c", "switch_core_session_set_read_codec", 300),
+    "CODEC_REAL_READ": ("switch_core_codec.c", "switch_core_session_set_real_read_codec", 189),
     "CODEC_WRITE": ("switch_core_codec.c", "switch_core_session_set_write_codec", 471),
     "BRIDGE": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1717),
     "BRIDGE_START": ("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1689),
@@ -153,6 +154,8 @@ class Channel:
         self.breaking = False   # CF_BREAK (uuid_break): the playing file stops at once
         self.resume = False
         self.session_id = 0
+        #: The signalling behind the leg (a SIP dialog: :mod:`.sofia`), told of its progress.
+        self.endpoint = None   # type: Optional[object]
 
     # -- variables -------------------------------------------------------------------------
     def setvar(self, name: str, value: Optional[str]) -> None:
@@ -319,6 +322,7 @@ class Channel:
         self.times["progress"] = time.time()
         self.fire("PROGRESS")
         self.set_callstate("RINGING")
+        self._tell("ringing")
         if self.other is not None:   # a loopback (or SIP) partner hears the ringing
             self.other.mark_ring_ready()
 
@@ -334,6 +338,7 @@ class Channel:
         self.setvar("endpoint_disposition", "EARLY MEDIA")
         self.fire("PROGRESS_MEDIA")
         self.set_callstate("EARLY")
+        self._tell("early")
         if self.other is not None:
             self.other.mark_pre_answered()
 
@@ -344,6 +349,7 @@ class Channel:
         self.times["answered"] = time.time()
         if self.media_on_answer is not None and not self.codec_read:
             self.set_media(self.media_on_answer)
+        self._tell("answering")
         self.log(5, "Channel [%s] has been answered" % self.name,
                  ("switch_channel.c", "switch_channel_perform_mark_answered", 3845))
         self.fire("ANSWER")
@@ -623,6 +629,7 @@ class Channel:
         if partner_first and not self.other.completed_sig.is_set:
             yield self.other.completed_sig
         set_cdr_variables(self)
+        self._tell("reporting")
         self.fire("HANGUP_COMPLETE", pre=(("Hangup-Cause", self.hangup_cause),))
         self.completed_sig.set()
         if self.listener is not None:
@@ -640,6 +647,13 @@ class Channel:
                  ("switch_core_state_machine.c", "switch_core_standard_on_destroy", 175))
         self.sw.channels.pop(self.uuid, None)
         self.destroyed_sig.set()
+        self._tell("destroyed")
+
+    def _tell(self, what: str) -> None:
+        """Tell the leg's signalling (if any) that it is ``ringing``, ``early``, ``answering``,
+        ``reporting`` (CDR set) or ``destroyed``."""
+        if self.endpoint is not None:
+            getattr(self.endpoint, what)(self)
 
     def sleep(self, seconds: float) -> Generator:
         """Sleep, but give up early when the channel hangs up. Returns seconds slept."""

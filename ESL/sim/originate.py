@@ -19,6 +19,8 @@ from typing import Dict, Generator, List, Optional, Tuple
 
 from .channel import HANGUP_CAUSES, Channel
 from .core import new_uuid
+from .legs import PCMU, outbound_leg, register, run_inbound_leg
+from .sofia import call_own_profile
 
 __all__ = ["api_originate", "dial", "far_end_rule", "parse_dial_string", "inbound_call"]
 
@@ -139,6 +141,10 @@ def api_originate(sw, arg) -> Generator:
     if a_apps is None:
         a_apps = sw.config.dialplan.route(a_context, {"destination_number": a_route},
                                           a.getvar) if a_dialplan == "xml" else []
+    if a.endpoint is not None:
+        # A SIP leg's thread is awake already (it took the 200 OK): it is in CS_EXECUTE
+        # before the api command has returned.
+        a.set_state("CS_EXECUTE")
     sw.loop.spawn(_a_leg(a, a_apps), "leg " + a.uuid)
     return "+OK %s\n" % a.uuid
 
@@ -245,8 +251,8 @@ def _dial_one(sw, endpoint: str, variables: Dict[str, str], originator: Optional
                 host += ":5060"
             own = next((p for p in sw.config.sofia_profiles if p.address == host), None)
             if own is not None:
-                return (yield from _sip_to_self(sw, endpoint, user, variables, originator,
-                                                timeout, own))
+                return (yield from _sip_to_self(sw, endpoint, user, host, variables,
+                                                originator, timeout, profile, own))
         return (yield from _far_end(sw, endpoint, user, variables, originator, timeout,
                                     context))
     return None, "CHAN_NOT_IMPLEMENTED"
@@ -256,7 +262,7 @@ def _doomed_session(sw) -> None:
     """A session created for a call the endpoint then refuses: only its CHANNEL_DESTROY
     shows (as mod_sofia does for an unknown profile or gateway)."""
     chan = Channel(sw, "N/A", "outbound", {})
-    _register(sw, chan)
+    register(sw, chan)
     for name, value in [("direction", "outbound"), ("is_outbound", "true"),
                         ("uuid", chan.uuid), ("call_uuid", chan.uuid),
                         ("session_id", str(chan.session_id))]:
@@ -307,35 +313,6 @@ def far_end_rule(dest_user: str, variables: Dict[str, str]) -> Tuple[str, float,
     return what, delay, ms("sim_hangup_after")
 
 
-def _outbound_leg(sw, name: str, dest: str, variables: Dict[str, str],
-                  originator: Optional[Channel], source: str, context: str) -> Channel:
-    """An outbound leg towards ``dest`` whose caller id comes from the originator (or the
-    origination_caller_id_* variables)."""
-    o = originator.profile if originator is not None else {}
-    profile = {"Direction": "outbound", "Logical-Direction": "outbound",
-               "Caller-ID-Name": o.get("Caller-ID-Name", ""),
-               "Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
-               "Orig-Caller-ID-Number": o.get("Caller-ID-Number", "0000000000"),
-               "Callee-ID-Name": "Outbound Call", "Callee-ID-Number": dest,
-               "ANI": o.get("ANI", "0000000000"), "Destination-Number": dest,
-               "Source": source, "Context": context, "Channel-Name": name,
-               "Profile-Index": "1"}
-    if variables.get("origination_caller_id_number"):
-        profile["Caller-ID-Number"] = variables["origination_caller_id_number"]
-    if variables.get("origination_caller_id_name"):
-        profile["Caller-ID-Name"] = variables["origination_caller_id_name"]
-    chan = Channel(sw, name, "outbound", profile, uuid=variables.get("origination_uuid") or None)
-    chan.raw_name = name
-    chan.extra_vars = [(k, v) for k, v in variables.items()
-                       if k not in ("origination_uuid", "originate_timeout")]
-    if originator is not None:
-        chan.call_uuid = originator.uuid
-    return chan
-
-
-PCMU = ("PCMU", "8000", "64000")
-
-
 def _sip_leg_vars(profile, user: str, host: str, from_user: str, inbound: bool):
     """The commonest ``sip_*`` variables of a SIP leg (no SIP on the wire: a made-up call id)."""
     ip = profile.settings.get("sip-ip", "127.0.0.1") if profile is not None else "127.0.0.1"
@@ -357,7 +334,7 @@ def _bring_up(sw, chan: Channel, endpoint: str, more=()) -> Generator:
 
     A SIP leg (``endpoint`` ``sofia``) has no codec before it is answered, as in FreeSWITCH.
     """
-    _register(sw, chan)
+    register(sw, chan)
     if endpoint == "sofia":
         chan.media_on_answer = PCMU
     else:
@@ -383,7 +360,7 @@ def _far_end(sw, name: str, dest: str, variables: Dict[str, str],
              originator: Optional[Channel], timeout: float, context: str) -> Generator:
     """An outbound leg to a simulated phone or gateway (see :func:`far_end_rule`)."""
     what, delay, hangup_after = far_end_rule(dest, variables)
-    chan = _outbound_leg(sw, name, dest, variables, originator,
+    chan = outbound_leg(sw, name, dest, variables, originator,
                          "src/switch_ivr_originate.c", context)
     profile_name = name.split("/")[1] if name.count("/") >= 2 else ""
     profile = next((p for p in sw.config.sofia_profiles if p.name == profile_name), None)
@@ -414,35 +391,14 @@ def _far_end_behaviour(chan: Channel, what: str, delay: float,
         chan.hangup("NORMAL_CLEARING")
 
 
-def _sip_to_self(sw, endpoint: str, user: str, variables: Dict[str, str],
-                 originator: Optional[Channel], timeout: float, profile) -> Generator:
-    """A SIP call to one of our own profiles: it comes back as an inbound sofia leg routed by
-    the profile's context (the two legs are partners, as a loopback pair)."""
-    context = profile.settings.get("context", "default")
-    a = _outbound_leg(sw, endpoint, user, variables, originator, "src/switch_ivr_originate.c",
-                      context)
-    cid = a.profile.get("Caller-ID-Number", "0000000000")
-    b_name = "sofia/%s/%s@%s" % (profile.name, cid, profile.settings.get("sip-ip", "127.0.0.1"))
-    b = Channel(sw, b_name, "inbound", {
-        "Direction": "inbound", "Logical-Direction": "inbound", "Dialplan": "XML",
-        "Caller-ID-Name": a.profile.get("Caller-ID-Name", ""), "Caller-ID-Number": cid,
-        "Orig-Caller-ID-Number": cid, "Network-Addr": profile.settings.get("sip-ip", "127.0.0.1"),
-        "ANI": cid, "Destination-Number": user, "Source": "mod_sofia", "Context": context,
-        "Channel-Name": b_name, "Profile-Index": "1"})
-    a.other, b.other = b, a
-    host = profile.address
-    yield from _bring_up(sw, a, "sofia", _sip_leg_vars(profile, user, host, cid, inbound=False))
-    b.times["profile_created"] = b.times["created"] = time.time()
-    _register(sw, b)
-    for name, value in [("direction", "inbound"), ("uuid", b.uuid),
-                        ("session_id", str(b.session_id))] + \
-            _sip_leg_vars(profile, user, host, cid, inbound=True) + [
-                ("channel_name", b.name), ("max_forwards", "70"),
-                ("endpoint_disposition", "RECEIVED"), ("call_uuid", b.uuid)]:
-        b.setvar(name, value)
-    b.set_media(PCMU)
-    sw.loop.spawn(_b_leg(sw, b, context, user), "leg " + b.uuid)
-    return (yield from _await_answer(sw, a, timeout, b))
+def _sip_to_self(sw, endpoint: str, user: str, host: str, variables: Dict[str, str],
+                 originator: Optional[Channel], timeout: float, out_profile,
+                 in_profile) -> Generator:
+    """A SIP call to one of our own profiles (:mod:`.sofia`): it comes back in as an inbound
+    leg that runs the receiving profile's dialplan."""
+    a = yield from call_own_profile(sw, endpoint, user, host, variables, originator,
+                                    out_profile, in_profile)
+    return (yield from _await_answer(sw, a, timeout))
 
 
 def _await_answer(sw, a: Channel, timeout: float, b: Optional[Channel] = None) -> Generator:
@@ -503,21 +459,15 @@ def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str,
     return a, b
 
 
-def _register(sw, chan: Channel) -> None:
-    chan.log(5, "New Channel %s [%s]" % (chan.name, chan.uuid),
-             ("switch_channel.c", "switch_channel_set_name", 1143))
-    sw.add_session(chan)
-
-
 def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generator:
     """Bring both loopback legs up, firing events in the order FreeSWITCH does."""
-    _register(sw, a)
+    register(sw, a)
     a.set_codecs(a.raw_name)
     a.state_num = 1
     a.fire("OUTGOING", variables=False)
     a.set_state("CS_INIT")
     b.times["profile_created"] = b.times["created"] = time.time()
-    _register(sw, b)
+    register(sw, b)
     b.set_codecs(b.name)
     origin = a.originator
     from_vars = [] if origin is None else [("loopback_from_uuid", origin.uuid)]
@@ -546,35 +496,16 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
         b.setvar(name, value)
     a.state_num = 2
     a.fire("CREATE")
-    sw.loop.spawn(_b_leg(sw, b, context, exten), "leg " + b.uuid)
+    sw.loop.spawn(run_inbound_leg(sw, b, context, exten), "leg " + b.uuid)
     yield None
     a.fire("ORIGINATE")
     a.set_state("CS_ROUTING")
     a.set_state("CS_CONSUME_MEDIA")
 
 
-def _b_leg(sw, b: Channel, context: str, exten: str,
-           apps: Optional[List[Tuple[str, str]]] = None) -> Generator:
-    b.set_state("CS_INIT")
-    b.state_num = 2
-    b.fire("CREATE")
-    b.log_state_change(b.running, "CS_ROUTING")
-    b.running = "CS_ROUTING"
-    b.set_callstate("RINGING")
-    b.set_state("CS_ROUTING")
-    if apps is None:
-        apps = b.route()
-    if not apps:
-        b.hangup("NO_ROUTE_DESTINATION")
-        yield from b.finish()
-        return
-    b.set_state("CS_EXECUTE")
-    yield None
-    yield from b.run_apps(apps)
-
-
 def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
-    a.set_state("CS_EXECUTE")
+    if a.running != "CS_EXECUTE":
+        a.set_state("CS_EXECUTE")
     yield None
     yield from a.run_apps(apps)
 
@@ -598,7 +529,7 @@ def inbound_call(sw, exten: str, caller_number: str = "0000000000", caller_name:
         "Orig-Caller-ID-Name": caller_name, "Orig-Caller-ID-Number": caller_number,
         "Network-Addr": "127.0.0.1", "ANI": caller_number, "Destination-Number": exten,
         "Source": "mod_sofia", "Context": context, "Channel-Name": name, "Profile-Index": "1"})
-    _register(sw, chan)
+    register(sw, chan)
     known = next((p for p in sw.config.sofia_profiles if p.name == profile), None)
     host = known.address if known is not None else "127.0.0.1:5060"
     for key, value in [("direction", "inbound"), ("uuid", chan.uuid),
@@ -609,5 +540,5 @@ def inbound_call(sw, exten: str, caller_number: str = "0000000000", caller_name:
             list((variables or {}).items()):
         chan.setvar(key, value)
     chan.set_media(PCMU)
-    sw.loop.spawn(_b_leg(sw, chan, context, exten, apps), "leg " + chan.uuid)
+    sw.loop.spawn(run_inbound_leg(sw, chan, context, exten, apps), "leg " + chan.uuid)
     return chan

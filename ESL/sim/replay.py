@@ -10,6 +10,15 @@ counters/measurements that depend on what ran earlier on the server (idle CPU, s
 counters, session ids). ``Content-Length`` values are checked against the actual lengths and
 then ignored, since the normalised fields change lengths.
 
+A SIP call makes up values afresh each run, which are normalised too: the From/To tags
+(``sip_from_tag``, ``sip_to_tag``, every ``tag=``), Via branches (``z9hG4bK...``), the CSeq
+(``sip_cseq``), RTP ports (``local_media_port``, ``remote_media_port``, SDP ``m=audio``) and
+SSRC (``rtp_use_ssrc``) are each mapped one-to-one to numbered tokens per kind (so a value must
+reappear where it reappeared before, like a UUID); the SDP ``o=`` session id and version (the
+clock less the RTP port) become tokens; ``rtp_audio_in_skip_packet_count`` (20 ms frames
+counted while the call was up) is a measurement. The SIP Call-ID is UUID-shaped and mapped with
+the UUIDs.
+
 Command line::
 
     python -m ESL.sim.replay [--host H] [--port P] [--outbound-port P] [--together] [-v] FILE...
@@ -81,6 +90,20 @@ def _sub_fields(text: str, names: str, token: str, keep_zero: bool = False) -> s
     return text
 
 
+# What a SIP call makes up afresh each run (sofia-sip and the RTP stack): fields whose values
+# are mapped one-to-one to numbered tokens, by kind.
+_SIP_FIELDS = (("TAG", r"variable_sip_(?:from|to)_tag"), ("CSEQ", r"variable_sip_cseq"),
+               ("PORT", r"variable_(?:local|remote)_media_port"),
+               ("SSRC", r"variable_rtp_use_ssrc"))
+# ... and the same values inside other values (From/To headers, Via, SDP).
+_SIP_INLINE = (("TAG", re.compile(r"(tag(?:=|%3D))([A-Za-z0-9]+)")),
+               ("BRANCH", re.compile(r"()(z9hG4bK[A-Za-z0-9]+)")),
+               ("PORT", re.compile(r"(m(?:=|%3D)audio(?: |%20))(\d+)")))
+# An SDP o= line's session id and version (the epoch less the RTP port, and one more).
+_SDP_ORIGIN = re.compile(r"(o(?:=|%3D)FreeSWITCH(?: |%20))\d+((?: |%20))\d+")
+_MEASURED_NAMES = r"variable_rtp_audio_in_skip_packet_count"
+
+
 class Normalizer:
     """Turns frames from two runs into comparable text. Holds the UUID mapping of a run."""
 
@@ -88,6 +111,21 @@ class Normalizer:
         self.expected_to_actual = {}   # type: Dict[bytes, bytes]
         self.actual_to_expected = {}   # type: Dict[bytes, bytes]
         self.index = {}                # type: Dict[bytes, int]
+        # side -> kind -> value -> number, in order of first appearance on that side
+        self.tokens = {"expected": {}, "actual": {}}   # type: Dict[str, Dict[str, Dict]]
+
+    def _token(self, side: str, kind: str, value: str) -> str:
+        seen = self.tokens[side].setdefault(kind, {})
+        return "<%s-%d>" % (kind, seen.setdefault(value, len(seen) + 1))
+
+    def _sip(self, text: str, side: str) -> str:
+        for kind, names in _SIP_FIELDS:
+            for pat in _field_patterns(names):
+                text = pat.sub(lambda m: m.group(0)[:m.start(2) - m.start(0)] + self._token(
+                    side, kind, m.group(2)) + m.group(0)[m.end(2) - m.start(0):], text)
+        for kind, pat in _SIP_INLINE:
+            text = pat.sub(lambda m: m.group(1) + self._token(side, kind, m.group(2)), text)
+        return _SDP_ORIGIN.sub(r"\1<SDP-ID>\2<SDP-VERSION>", text)
 
     def map_uuids(self, expected: bytes, actual: bytes) -> Optional[str]:
         """Extend the UUID mapping from a pair of frames; returns a problem text or None."""
@@ -124,6 +162,8 @@ class Normalizer:
         text = _sub_fields(text, _SEQ_NAMES, "<SEQ>")
         text = _sub_fields(text, _HOST_NAMES, "<HOST>")
         text = _sub_fields(text, _COUNTER_NAMES, "<COUNTER>")
+        text = _sub_fields(text, _MEASURED_NAMES, "<COUNT>")
+        text = self._sip(text, side)
         text = _sub_fields(text, "Content-Length", "<LEN>")
         # `api status` output and log lines carry uptime, counters and idle CPU.
         text = re.sub(r"UP \d+ years?, \d+ days?, \d+ hours?, \d+ minutes?, \d+ seconds?, "
