@@ -18,7 +18,7 @@ import random
 import time
 from typing import Dict, Generator, List, Optional, Tuple
 
-from .cdr import q850, usec
+from .cdr import HANGUP_CAUSES, usec
 from .channel import Channel
 from .core import VERSION, new_uuid
 from .legs import outbound_leg, register, run_inbound_leg
@@ -32,11 +32,27 @@ ALLOW = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, REGISTER, REF
 HOST_ADDRESS = "192.0.2.2"
 #: The SIP status a refused INVITE carries for a hangup cause (mod_sofia's
 #: hangup_cause_to_sip); anything else is 480.
-SIP_STATUS = {"USER_BUSY": 486, "NO_ROUTE_DESTINATION": 404, "UNALLOCATED_NUMBER": 404,
-              "CALL_REJECTED": 603, "NORMAL_TEMPORARY_FAILURE": 503, "NO_ANSWER": 480,
-              "NO_USER_RESPONSE": 408, "INCOMPATIBLE_DESTINATION": 488,
-              "DESTINATION_OUT_OF_ORDER": 502, "INVALID_NUMBER_FORMAT": 484,
-              "ORIGINATOR_CANCEL": 487, "USER_NOT_REGISTERED": 404}
+SIP_STATUS = {"UNALLOCATED_NUMBER": 404, "NO_ROUTE_TRANSIT_NET": 404,
+              "NO_ROUTE_DESTINATION": 404, "USER_BUSY": 486, "NO_USER_RESPONSE": 408,
+              "CALL_REJECTED": 603, "NUMBER_CHANGED": 410,
+              "REDIRECTION_TO_NEW_DESTINATION": 410, "DESTINATION_OUT_OF_ORDER": 502,
+              "INVALID_PROFILE": 502, "INVALID_NUMBER_FORMAT": 484, "INVALID_URL": 484,
+              "INVALID_GATEWAY": 484, "FACILITY_REJECTED": 501,
+              "REQUESTED_CHAN_UNAVAIL": 503, "NORMAL_CIRCUIT_CONGESTION": 503,
+              "NETWORK_OUT_OF_ORDER": 503, "NORMAL_TEMPORARY_FAILURE": 503,
+              "SWITCH_CONGESTION": 503, "GATEWAY_DOWN": 503, "BEARERCAPABILITY_NOTAVAIL": 503,
+              "OUTGOING_CALL_BARRED": 403, "INCOMING_CALL_BARRED": 403,
+              "BEARERCAPABILITY_NOTAUTH": 403, "BEARERCAPABILITY_NOTIMPL": 488,
+              "INCOMPATIBLE_DESTINATION": 488, "FACILITY_NOT_IMPLEMENTED": 501,
+              "SERVICE_NOT_IMPLEMENTED": 501, "RECOVERY_ON_TIMER_EXPIRE": 504,
+              "ORIGINATOR_CANCEL": 487, "EXCHANGE_ROUTING_ERROR": 483, "BUSY_EVERYWHERE": 600,
+              "DECLINE": 603, "DOES_NOT_EXIST_ANYWHERE": 604, "NOT_ACCEPTABLE": 606}
+SIP_PHRASE = {403: "Forbidden", 404: "Not Found", 408: "Request Timeout", 410: "Gone",
+              480: "Temporarily Unavailable", 483: "Too Many Hops",
+              484: "Address Incomplete", 486: "Busy Here", 487: "Request Terminated",
+              488: "Not Acceptable Here", 501: "Not Implemented", 502: "Bad Gateway",
+              503: "Service Unavailable", 504: "Server Time-out", 600: "Busy Everywhere",
+              603: "Decline", 604: "Does Not Exist Anywhere", 606: "Not Acceptable"}
 _PAYLOAD = {"PCMU": 0, "PCMA": 8, "G722": 9}
 _TAG_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 _RTP_STATS = ["in_raw_bytes", "in_media_bytes", "in_packet_count", "in_media_packet_count",
@@ -349,6 +365,9 @@ class SipDialog:
             answered = chan.times.get("answered")
             chan.setvar("sip_hangup_disposition", "send_bye" if answered else (
                 "send_cancel" if chan is self.a else "send_refuse"))
+            if not answered and chan is self.a:
+                chan.setvar("sip_invite_failure_status", "487")
+                chan.setvar("sip_invite_failure_phrase", "CANCEL")
         if not chan.times.get("answered"):
             return
         skipped = int((time.time() - chan.times["answered"]) / 0.02)
@@ -365,44 +384,60 @@ class SipDialog:
         self.sw.loop.spawn(self._peer_hangup(chan, peer), "bye " + peer.uuid)
 
     def _peer_hangup(self, gone: Channel, peer: Channel) -> Generator:
+        """``peer`` gets what ``gone`` sent when it hung up (mod_sofia's sofia_on_hangup, and
+        sofia.c's handling of BYE, CANCEL and a final response)."""
         cause = gone.hangup_cause or "NORMAL_CLEARING"
+        code = HANGUP_CAUSES.get(cause, 16)
+        reason = ('Q.850;cause=%d;text="%s"' if code < 128 else 'SIP;cause=%d;text="%s"') % (
+            code, cause)
+        # The cause a Reason header carries to the far side (a SIP one is not read).
+        carried = cause if code < 128 else None
         if gone.times.get("answered") and peer.times.get("answered"):
-            sender = self.caller if gone is self.a else self.callee
-            receiver = self.callee if gone is self.a else self.caller
-            if gone is self.a:
-                _, _, from_hdr = self.from_header(gone)
-                to_hdr = "<sip:%s@%s:%s>" % (self.user, self.host, self.port)
-                cseq = self.cseq
-            else:
-                from_hdr = "<sip:%s@%s:%s>" % (self.user, self.host, self.port)
-                to_hdr = "<sip:%s@%s>" % (self.from_header(self.a)[0], self.caller.ip)
-                cseq = str(random.randint(1, 2 ** 27 * 2))
-            for name, value in [
-                    ("sip_to_tag", receiver.tag), ("sip_from_tag", sender.tag),
-                    ("sip_cseq", cseq), ("sip_call_id", self.call_id),
-                    ("sip_full_via", self._via(sender, "z9hG4bK" + _tag())),
-                    ("sip_full_from", "%s;tag=%s" % (from_hdr, sender.tag)),
-                    ("sip_full_to", "%s;tag=%s" % (to_hdr, receiver.tag)),
-                    ("sip_reason", 'Q.850;cause=%d;text="%s"' % (q850(cause), cause)),
-                    ("sip_term_status", "200"), ("proto_specific_hangup_cause", "sip:200"),
-                    ("sip_term_cause", str(q850(cause)))]:
-                peer.setvar(name, value)
-            peer.hangup(cause)
-            peer.setvar("sip_user_agent", USER_AGENT)
-            peer.setvar("sip_hangup_disposition", "recv_bye")
+            self._bye_headers(gone, peer)
+            peer_cause, status, disposition = carried or "NORMAL_CLEARING", 200, "recv_bye"
+            more = [("sip_reason", reason)]
         elif gone is self.a:
-            peer.hangup("ORIGINATOR_CANCEL")
-            peer.setvar("sip_hangup_disposition", "recv_cancel")
+            peer_cause, status, disposition = "ORIGINATOR_CANCEL", 487, "recv_cancel"
+            more = [("sip_hangup_disposition", disposition),
+                    ("sip_invite_failure_status", "487"),
+                    ("sip_invite_failure_phrase", "CANCEL"), ("sip_reason", reason)]
         else:
             status = SIP_STATUS.get(cause, 480)
-            for name, value in [("sip_term_status", str(status)),
-                                ("proto_specific_hangup_cause", "sip:%d" % status),
-                                ("sip_term_cause", str(q850(cause)))]:
-                peer.setvar(name, value)
-            peer.hangup(cause)
-            peer.setvar("sip_hangup_disposition", "recv_refuse")
+            peer_cause, disposition = carried or "NORMAL_CLEARING", "recv_refuse"
+            more = [("sip_hangup_disposition", disposition),
+                    ("sip_invite_failure_status", str(status)),
+                    ("sip_invite_failure_phrase", SIP_PHRASE.get(status, "")),
+                    ("sip_reason", reason)]
+        for name, value in more + [
+                ("sip_term_status", str(status)),
+                ("proto_specific_hangup_cause", "sip:%d" % status),
+                ("sip_term_cause", str(HANGUP_CAUSES.get(peer_cause, 16)))]:
+            peer.setvar(name, value)
+        peer.hangup(peer_cause)
+        if disposition == "recv_bye":
+            peer.setvar("sip_user_agent", USER_AGENT)
+            peer.setvar("sip_hangup_disposition", disposition)
         return
         yield   # makes this a generator
+
+    def _bye_headers(self, gone: Channel, peer: Channel) -> None:
+        """The ``sip_*`` variables the BYE's own headers give the leg that receives it."""
+        sender = self.caller if gone is self.a else self.callee
+        receiver = self.callee if gone is self.a else self.caller
+        callee_uri = "<sip:%s@%s:%s>" % (self.user, self.host, self.port)
+        number, _, caller_hdr = self.from_header(self.a)
+        if gone is self.a:
+            from_hdr, to_hdr, cseq = caller_hdr, callee_uri, self.cseq
+        else:   # the callee's own dialog: From and To swap, its CSeq is its own
+            from_hdr, to_hdr = callee_uri, "<sip:%s@%s>" % (number, self.caller.ip)
+            cseq = str(random.randint(1, 2 ** 28))
+        for name, value in [
+                ("sip_to_tag", receiver.tag), ("sip_from_tag", sender.tag),
+                ("sip_cseq", cseq), ("sip_call_id", self.call_id),
+                ("sip_full_via", self._via(sender, "z9hG4bK" + _tag())),
+                ("sip_full_from", "%s;tag=%s" % (from_hdr, sender.tag)),
+                ("sip_full_to", "%s;tag=%s" % (to_hdr, receiver.tag))]:
+            peer.setvar(name, value)
 
 
 def call_own_profile(sw, endpoint: str, user: str, hostport: str, variables: Dict[str, str],
