@@ -190,3 +190,21 @@ def test_the_callee_ringing_reaches_the_caller(tmp_path, esl_sim_factory):
     assert legs(seen, a_uuid) == [("CHANNEL_PROGRESS", "B"), ("CHANNEL_PROGRESS", "A"),
                                   ("CHANNEL_ANSWER", "B"), ("CHANNEL_ANSWER", "A")]
     ev.conn.cmd("api hupall")
+
+
+def test_dtmf_crosses_the_sip_call_to_the_other_leg(esl_sim_factory):
+    # The shared configuration's 9995 reads 1-4 digits ending in # and hangs up.
+    sim = esl_sim_factory(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                       "data", "sim", "fs-conf"))
+    ev = watch(sim, "DTMF CHANNEL_HANGUP_COMPLETE")
+    a_uuid = api(ev, "originate %s &park" % (TARGET % "9995")).split()[1].strip()
+    assert api(ev, "uuid_send_dtmf %s 42#" % a_uuid).startswith("+OK ")
+    seen = collect(ev, "DTMF", "DTMF", "DTMF", "CHANNEL_HANGUP_COMPLETE",
+                   "CHANNEL_HANGUP_COMPLETE")
+    digits = [(h["DTMF-Digit"], h["DTMF-Source"], h["Unique-ID"] == a_uuid)
+              for h in seen if h["Event-Name"] == "DTMF"]
+    assert digits == [("4", "RTP", False), ("2", "RTP", False), ("#", "RTP", False)]
+    b_done = next(h for h in seen if h["Event-Name"] == "CHANNEL_HANGUP_COMPLETE")
+    assert b_done["Unique-ID"] != a_uuid
+    assert b_done["variable_pagd_result"] == "42"
+    assert b_done["variable_sip_hangup_disposition"] == "send_bye"

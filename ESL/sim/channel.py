@@ -424,7 +424,8 @@ class Channel:
         """Send ``digits`` out to this leg's far end, as ``uuid_send_dtmf`` does.
 
         For a loopback leg the far end is its partner leg, which hears them
-        (:meth:`receive_dtmf`); a simulated phone or gateway at the far end swallows them.
+        (:meth:`receive_dtmf`), as does the other leg of a SIP call to the switch itself; a
+        simulated phone or gateway at the far end swallows them.
         Call it on the switch loop.
         """
         sent = sum(1 for d in digits if d in DTMF_DIGITS)
@@ -433,6 +434,8 @@ class Channel:
             self.setvar("last_dtmf_duration", str(sent * (duration // 8 + 250)))
         if self.other is not None and not self.other.hungup:
             self.other.receive_dtmf(digits, duration)
+        elif self.endpoint is not None:   # over SIP: RFC 2833 packets to the far leg
+            self.endpoint.dtmf(self, digits, duration)
 
     def take_dtmf(self) -> str:
         """Remove and return the oldest digit heard, or "" if none is waiting."""

@@ -247,9 +247,8 @@ def _dial_one(sw, endpoint: str, variables: Dict[str, str], originator: Optional
             return None, "INVALID_URL"
         context = profile.settings.get("context", "default")
         if host and profile_name != "gateway":
-            if ":" not in host:
-                host += ":5060"
-            own = next((p for p in sw.config.sofia_profiles if p.address == host), None)
+            hostport = host if ":" in host else host + ":5060"
+            own = next((p for p in sw.config.sofia_profiles if p.address == hostport), None)
             if own is not None:
                 return (yield from _sip_to_self(sw, endpoint, user, host, variables,
                                                 originator, timeout, profile, own))

@@ -19,7 +19,7 @@ import time
 from typing import Dict, Generator, List, Optional, Tuple
 
 from .cdr import HANGUP_CAUSES, usec
-from .channel import Channel
+from .channel import DTMF_DIGITS, Channel
 from .core import VERSION, new_uuid
 from .legs import outbound_leg, register, run_inbound_leg
 
@@ -147,8 +147,10 @@ class SipDialog:
         self.caller = _Side(out_profile)
         self.callee = _Side(in_profile)
         self.user = user
+        # The request URI as dialled: its port shows only where the dial string has one.
         self.host, _, self.port = hostport.partition(":")
-        self.port = self.port or "5060"
+        self.hostport = hostport
+        self.req = "%s@%s" % (user, hostport)
         self.call_id = new_uuid()
         self.branch = "z9hG4bK" + _tag()
         self.cseq = str(random.randint(1, 2 ** 27 * 2))
@@ -177,7 +179,7 @@ class SipDialog:
     def a_leg_vars(self, a: Channel) -> List[Tuple[str, str]]:
         """The A-leg's variables as CHANNEL_CREATE shows them."""
         c = self.caller
-        dest = "%s@%s:%s" % (self.user, self.host, self.port)
+        dest = self.req
         return [("direction", "outbound"), ("is_outbound", "true"), ("uuid", a.uuid),
                 ("call_uuid", a.call_uuid), ("session_id", str(a.session_id)),
                 ("sip_local_network_addr", c.ip), ("sip_profile_name", c.profile),
@@ -190,7 +192,7 @@ class SipDialog:
                 ("audio_media_flow", "sendrecv"),
                 ("rtp_local_sdp_str", c.sdp(self.codecs, c.adv_ip, True)),
                 ("sip_outgoing_contact_uri", "<%s>" % c.url), ("sip_req_uri", dest),
-                ("sip_to_host", "%s:%s" % (self.host, self.port)), ("sip_from_host", c.ip),
+                ("sip_to_host", self.hostport), ("sip_from_host", c.ip),
                 ("sofia_profile_name", c.profile), ("recovery_profile_name", c.profile),
                 ("sofia_profile_url", c.url)]
 
@@ -213,7 +215,7 @@ class SipDialog:
     def b_leg_vars(self, b: Channel) -> List[Tuple[str, str]]:
         c, e = self.caller, self.callee
         number, _, from_hdr = self.from_header(self.a)
-        req = "%s@%s:%s" % (self.user, self.host, self.port)
+        req = self.req
         offer = c.sdp(self.codecs, c.adv_ip, False)
         return [("direction", "inbound"), ("uuid", b.uuid), ("call_uuid", b.uuid),
                 ("session_id", str(b.session_id)), ("sip_from_user", number),
@@ -230,9 +232,9 @@ class SipDialog:
                 ("sip_cid_type", "rpid"), ("sip_full_via", self._via(c, self.branch)),
                 ("sip_full_from", "%s;tag=%s" % (from_hdr, c.tag)),
                 ("sip_full_to", "<sip:%s>" % req), ("sip_allow", ALLOW),
-                ("sip_req_user", self.user), ("sip_req_port", self.port), ("sip_req_uri", req),
-                ("sip_req_host", self.host), ("sip_to_user", self.user),
-                ("sip_to_port", self.port), ("sip_to_uri", req), ("sip_to_host", self.host),
+                ("sip_req_user", self.user)] + self._port("sip_req_port") + [
+                ("sip_req_uri", req), ("sip_req_host", self.host), ("sip_to_user", self.user)
+                ] + self._port("sip_to_port") + [("sip_to_uri", req), ("sip_to_host", self.host),
                 ("sip_contact_user", "mod_sofia"), ("sip_contact_port", c.port),
                 ("sip_contact_uri", "mod_sofia@%s:%s" % (c.ip, c.port)),
                 ("sip_contact_host", c.ip), ("sip_user_agent", USER_AGENT),
@@ -243,6 +245,9 @@ class SipDialog:
                 ("remote_audio_media_flow", "sendrecv"), ("audio_media_flow", "sendrecv"),
                 ("remote_media_ip", c.adv_ip), ("remote_media_port", str(c.media_port))] + \
             _codec_vars(self.accepted) + [("endpoint_disposition", "RECEIVED")]
+
+    def _port(self, name: str) -> List[Tuple[str, str]]:
+        return [(name, self.port)] if self.port else []
 
     @staticmethod
     def _via(side: _Side, branch: str) -> str:
@@ -296,6 +301,22 @@ class SipDialog:
         return
         yield   # makes this a generator
 
+    def dtmf(self, chan: Channel, digits: str, duration: int) -> None:
+        """``chan`` sends DTMF (RFC 2833): the other leg hears each digit once its end packet
+        arrives, the digit's duration later."""
+        peer = self.b if chan is self.a else self.a
+        if peer is None or peer.hungup:
+            return
+
+        def deliver():
+            for digit in digits:
+                if digit in DTMF_DIGITS:
+                    yield HOP + duration / 8000.0
+                    if peer.hungup:
+                        return
+                    peer.receive_dtmf(digit, duration, "RTP")
+        self.sw.loop.spawn(deliver(), "rfc2833 " + peer.uuid)
+
     def answering(self, chan: Channel) -> None:
         """The B-leg answers: its answer SDP, then the 200 OK reaches the A-leg."""
         if chan is not self.b:
@@ -323,7 +344,7 @@ class SipDialog:
         a.profile["Network-Addr"] = e.ip
         _fire_codecs(a, (self.accepted[0], "8000", "64000"))
         _, _, from_hdr = self.from_header(a)
-        contact = "%s@%s:%s" % (self.user, self.host, self.port)
+        contact = "%s@%s:%s" % (self.user, e.ip, e.port)   # the callee profile's Contact
         via = self._via(c, self.branch)
         for name, value in [
                 ("sip_local_network_addr", c.ip), ("sip_reply_host", e.ip),
@@ -333,15 +354,15 @@ class SipDialog:
                 ("sip_recover_contact", "<sip:%s;transport=udp>" % contact),
                 ("sip_full_via", via), ("sip_recover_via", via),
                 ("sip_full_from", "%s;tag=%s" % (from_hdr, c.tag)),
-                ("sip_full_to", "<sip:%s@%s:%s>;tag=%s" % (self.user, self.host, self.port,
-                                                           e.tag)),
+                ("sip_full_to", "<sip:%s>;tag=%s" % (self.req, e.tag)),
                 ("sip_from_user", self.from_header(a)[0]),
                 ("sip_from_uri", "%s@%s" % (self.from_header(a)[0], c.ip)),
-                ("sip_from_host", c.ip), ("sip_to_user", self.user), ("sip_to_port", self.port),
-                ("sip_to_uri", "%s@%s:%s" % (self.user, self.host, self.port)),
-                ("sip_to_host", self.host), ("sip_contact_params", "transport=udp"),
-                ("sip_contact_user", self.user), ("sip_contact_port", self.port),
-                ("sip_contact_uri", contact), ("sip_contact_host", self.host),
+                ("sip_from_host", c.ip), ("sip_to_user", self.user)] + self._port(
+                    "sip_to_port") + [
+                ("sip_to_uri", self.req), ("sip_to_host", self.host),
+                ("sip_contact_params", "transport=udp"), ("sip_contact_user", self.user),
+                ("sip_contact_port", e.port), ("sip_contact_uri", contact),
+                ("sip_contact_host", e.ip),
                 ("sip_to_tag", e.tag), ("sip_from_tag", c.tag), ("sip_cseq", self.cseq),
                 ("sip_call_id", self.call_id),
                 ("switch_r_sdp", e.sdp(self.accepted[:1], HOST_ADDRESS, False)),
@@ -424,7 +445,7 @@ class SipDialog:
         """The ``sip_*`` variables the BYE's own headers give the leg that receives it."""
         sender = self.caller if gone is self.a else self.callee
         receiver = self.callee if gone is self.a else self.caller
-        callee_uri = "<sip:%s@%s:%s>" % (self.user, self.host, self.port)
+        callee_uri = "<sip:%s>" % self.req
         number, _, caller_hdr = self.from_header(self.a)
         if gone is self.a:
             from_hdr, to_hdr, cseq = caller_hdr, callee_uri, self.cseq
