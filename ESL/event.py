@@ -17,6 +17,7 @@ from ._swig import cstr_arg, is_cstr as _is_cstr
 from .cstring import _lower
 from .event_model import BOTTOM, PUSH, TOP, UNSHIFT, _Cursor, _Event
 from .event_names import CLONE, CUSTOM, EVENT_NAMES, MESSAGE, SERVER_DISCONNECTED, name_event
+from .event_json import compact_json_event
 from .event_parsing import (_LazyEvent, _event_from_json, handed_out, plain_event,
                             socket_data_event)
 from .protocol.headers import cut_nul
@@ -404,8 +405,13 @@ class ESLevent:
     def _from_json(cls, text):
         """The inner event of a ``text/event-json`` body (as handed out), or None if the
         JSON is invalid."""
-        ev = _event_from_json(text)
-        return None if ev is None else cls._wrap(handed_out(ev))
+        ev = compact_json_event(text)
+        if ev is None:
+            ev = _event_from_json(text)
+            if ev is None:
+                return None
+            ev = handed_out(ev)
+        return cls._wrap(ev)
 
     @classmethod
     def _server_disconnected(cls):

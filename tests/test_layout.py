@@ -19,7 +19,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = (
     ("core", ("ESL.protocol", "ESL.log", "ESL._swig", "ESL.cstring", "ESL.exceptions",
               "ESL._sockopts")),
-    ("event", ("ESL.event_names", "ESL.event_model", "ESL.event_parsing", "ESL.event")),
+    ("event", ("ESL.event_names", "ESL.event_model", "ESL.event_parsing", "ESL.event_json",
+               "ESL.event")),
     ("clients", ("ESL.connection", "ESL.datastructures", "ESL.protocol.client")),
     ("front ends", ("ESL.sync", "ESL.asyncio", "ESL.sim", "ESL.cli", "ESL.demo", "ESL.__main__",
                     "ESL")),
