@@ -558,9 +558,9 @@ def test_echo_and_log_applications(tmp_path, esl_sim_factory):
         got += c.frames(1, 1.0)   # the call's own log lines (New Channel, ...) come first
     assert reply("+OK") in got
     logs = [f for f in got if f.startswith(b"Content-Type: log/data")
-            and b"mod_dptools.c" in f]
+            and b"Log-Func: log_function" in f]
     assert logs and body(logs[0]).endswith("[NOTICE] mod_dptools.c:1746 from the dialplan\n")
-    assert any(b"New Channel loopback/200-a" in f for f in got)
+    assert any(b"Rename Channel loopback/200/default-a->loopback/200-a" in f for f in got)
     assert body(c.cmd("api uuid_getvar %s current_application" % uuid)) == "log"
     c.cmd("api uuid_kill " + uuid)
     deadline = time.monotonic() + 5

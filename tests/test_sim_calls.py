@@ -517,7 +517,7 @@ def test_a_call_logs_its_life_at_freeswitchs_levels(esl_sim_factory):
     assert body(ctl.cmd("api originate loopback/9993/default &park")).startswith("+OK")
     frames = []
     deadline = time.monotonic() + 10
-    while not any(b"Close Channel loopback/9993-a" in f for f in frames):
+    while not any(b"(loopback/9993-a) State DESTROY going to sleep" in f for f in frames):
         assert time.monotonic() < deadline, [body(f) for f in frames][-5:]
         frames += log.frames(1, 1.0)
     lines = []
@@ -534,22 +534,41 @@ def test_a_call_logs_its_life_at_freeswitchs_levels(esl_sim_factory):
         assert found, pattern
         return found[0]
     prefixed = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \d+\.\d\d% \[NOTICE\] \S+:\d+ "
+    # Text channel 3: the session's own lines; 0: lines switch_channel logs by uuid (state,
+    # call state, answer, hangup); 1: the dialplan's clean lines.
+    assert find(prefixed + r"New Channel loopback/9993/default-a \[") == (5, 3)
+    assert find(r"Rename Channel loopback/9993/default-a->loopback/9993-a \[") == (5, 3)
     assert find(prefixed + r"New Channel loopback/9993-b \[") == (5, 3)
-    assert find(r"\(loopback/9993-b\) State Change CS_INIT -> CS_ROUTING") == (7, 3)
-    assert find(r"\(loopback/9993-b\) Running State Change CS_EXECUTE \(Cur \d+ Tot \d+\)") \
-        == (7, 3)
-    assert find(r"\(loopback/9993-b\) Callstate Change DOWN -> RINGING") == (7, 3)
+    assert find(r"\(loopback/9993-b\) State Change CS_INIT -> CS_ROUTING") == (7, 0)
+    assert find(r"\(loopback/9993-b\) Running State Change CS_EXECUTE \(Cur 2 Tot \d+\)") \
+        == (7, 0)
+    assert find(r"\(loopback/9993-b\) Callstate Change DOWN -> RINGING") == (7, 0)
     assert find(r"\[INFO\] .*Processing  <0000000000>->9993 in context default") == (6, 3)
-    assert find(r"^Dialplan: loopback/9993-b Action answer\(\)$") == (7, 1)
+    assert find(r"^Dialplan: loopback/9993-b Regex \(PASS\) \[answer_tone_loops_hangup\] "
+                r"destination_number\(9993\) =~ /\^9993\$/ break=on-false$") == (7, 1)
+    assert find(r"^Dialplan: loopback/9993-b Action answer\(\) $") == (7, 1)
     assert find(r"^EXECUTE \[depth=0\] loopback/9993-b playback\(tone_stream://") == (6, 1)
-    assert find(r"Channel \[loopback/9993-b\] has been answered") == (5, 3)
+    assert find(r"mod_dptools.c:1406 Channel \[loopback/9993-b\] has been answered") == (5, 0)
+    assert find(r"mod_loopback.c:1021 Channel \[loopback/9993-a\] has been answered") == (5, 0)
     assert find(r"Originate Resulted in Success: \[loopback/9993-a\]") == (7, 3)
     assert find(r"Flipping CID from") == (6, 3)
     assert find(r"done playing file tone_stream://") == (7, 3)
-    assert find(r"Hangup loopback/9993-b \[CS_EXECUTE\] \[NORMAL_CLEARING\]") == (5, 3)
+    assert find(r"mod_dptools.c:1374 Hangup loopback/9993-b \[CS_EXECUTE\] "
+                r"\[NORMAL_CLEARING\]") == (5, 0)
+    assert find(r"mod_loopback.c:585 Hangup loopback/9993-a \[CS_EXECUTE\] "
+                r"\[NORMAL_CLEARING\]") == (5, 0)
     assert find(r"loopback/9993-b Standard HANGUP, cause: NORMAL_CLEARING") == (7, 3)
     assert find(r"Session \d+ \(loopback/9993-b\) Ended") == (5, 3)
-    assert find(r"Close Channel loopback/9993-b \[CS_DESTROY\]") == (5, 3)
+    assert find(r"Close Channel loopback/9993-b \[CS_DESTROY\]") == (5, 0)
+    # The B-leg's thread waits to end until the A-leg's hangup handler let go of it.
+    texts = [t for _, _, t in lines]
+
+    def at(pattern):
+        return next(i for i, t in enumerate(texts) if re.search(pattern, t))
+    assert at(r"Session \d+ \(loopback/9993-b\) Locked") < at(r"loopback/9993-a CHANNEL HANGUP") \
+        < at(r"Session \d+ \(loopback/9993-b\) Ended")
+    assert at(r"\(loopback/9993-a\) Running State Change CS_DESTROY \(Cur 0 Tot \d+\)") \
+        == len(texts) - 4
     user_data = [re.search(rb"^User-Data: (\S*)$", f, re.M) for f in frames
                  if b"New Channel loopback/9993-b" in f][0].group(1).decode()
     assert user_data == b_uuid

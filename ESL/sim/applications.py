@@ -13,7 +13,7 @@ import time
 import wave
 from typing import Generator, List, Optional
 
-from .channel import FRAME, Channel
+from .channel import FRAME, HANGUP_APP, Channel
 from .core import LOG_LEVELS
 from .bridge import bridge_to
 from .sched_commands import schedule
@@ -117,6 +117,8 @@ def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
         chan.sw.log(3, "Can't open %s" % spec, "switch_ivr_play_say.c", "switch_ivr_play_file",
                     1391, chan.uuid)
         return "notfound"
+    chan.log(7, "Codec Activated L16@8000hz 1 channels 20ms",
+             ("switch_ivr_play_say.c", "switch_ivr_play_file", 1564))
     kind = (("Playback-File-Type", "tone_stream"),) if spec.startswith("tone_stream:") else ()
     chan.fire("PLAYBACK_START", name="PLAYBACK_START",
               post=kind + (("Playback-File-Path", spec),))
@@ -271,7 +273,7 @@ def park_loop(chan: Channel) -> Generator:
 
 
 def app_hangup(chan: Channel, data: str) -> Generator:
-    chan.hangup((data or "NORMAL_CLEARING").strip() or "NORMAL_CLEARING")
+    chan.hangup((data or "NORMAL_CLEARING").strip() or "NORMAL_CLEARING", HANGUP_APP)
     return
     yield  # pragma: no cover
 

@@ -9,6 +9,7 @@ from collections import deque
 from typing import Callable, Deque, Dict, Generator, List, Optional, Set, Tuple  # noqa: F401
 
 from ..protocol.server import ServerEvent
+from . import calllog
 from .cdr import HANGUP_CAUSES, set_cdr_variables, usec as _usec
 from .core import new_uuid
 
@@ -83,10 +84,15 @@ _AT = {
 DTMF_DIGITS = "0123456789*#ABCDabcd"
 
 
-_LOG_SET_STATE = ("switch_channel.c", "switch_channel_perform_set_state", 2335)
-_LOG_RUN = ("switch_core_state_machine.c", "switch_core_session_run", 581)
-_LOG_STATE = ("switch_core_state_machine.c", "switch_core_session_run", 624)
-_LOG_THREAD = ("switch_core_session.c", "switch_core_session_thread", 1766)
+# Where the lines of a call's life are logged from (see calllog for the rest).
+ANSWER_APP = ("mod_dptools.c", "answer_function", 1406)
+HANGUP_APP = ("mod_dptools.c", "hangup_function", 1374)
+LOOPBACK_ANSWER = ("mod_loopback.c", "channel_receive_message", 1021)
+LOOPBACK_HANGUP = ("mod_loopback.c", "channel_on_hangup", 585)
+_MARK_ANSWERED = ("switch_channel.c", "switch_channel_perform_mark_answered", 3914)
+TRANSFER = ("switch_ivr.c", "switch_ivr_session_transfer", 2296)
+ROUTED = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 281)
+NO_ROUTE = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 307)
 
 
 _CAUSE_BY_CODE = {code: name for name, code in HANGUP_CAUSES.items()}
@@ -156,6 +162,7 @@ class Channel:
         self.session_id = 0
         #: The signalling behind the leg (a SIP dialog: :mod:`.sofia`), told of its progress.
         self.endpoint = None   # type: Optional[object]
+        self.log_state = "CS_NEW"   # the requested state, as the "State Change" lines show it
 
     # -- variables -------------------------------------------------------------------------
     def setvar(self, name: str, value: Optional[str]) -> None:
@@ -258,28 +265,31 @@ class Channel:
         """Log a line about this channel (its uuid as the log's User-Data)."""
         self.sw.log(level, text, at[0], at[1], at[2], self.uuid, clean)
 
-    def log_state_change(self, old: str, new: str) -> None:
-        self.log(7, "(%s) State Change %s -> %s" % (self.name, old, new), _LOG_SET_STATE)
+    def enter_state(self, state: str, site: calllog.Site) -> None:
+        """Request ``state`` from ``site`` and run it at once, logging as a session thread
+        does (state change, running, state, handlers, going to sleep is the caller's)."""
+        calllog.state_change(self, state, site)
+        calllog.asleep(self, self.running)
+        self.set_state(state)
+        calllog.running(self, state)
+        calllog.state_line(self, state)
+        calllog.handlers(self, state)
 
     def set_state(self, state: str, number: Optional[str] = None) -> None:
-        """Enter running state ``state`` and fire CHANNEL_STATE (logging the change)."""
-        old = self.running
+        """Enter running state ``state`` and fire CHANNEL_STATE (the log lines are the call
+        flow's: see :mod:`.calllog`)."""
         self.running = state
         self.seen.add(state)
         self.state_num = STATES.index(number or state)
-        if old != state:
-            self.log_state_change(old, state)
-        self.log(7, "(%s) Running State Change %s (Cur %d Tot %d)" % (
-            self.name, state, len(self.sw.channels), self.sw.session_count_total), _LOG_RUN)
-        self.log(7, "(%s) State %s" % (self.name, state[3:]), _LOG_STATE)
         self.fire("STATE", variables=False)
 
-    def set_callstate(self, callstate: str) -> None:
+    def set_callstate(self, callstate: str, site: Optional[calllog.Site] = None) -> None:
+        """Change the call state and fire CHANNEL_CALLSTATE; logged from ``site`` if given."""
         original = self.callstate
         self.callstate = callstate
         self.seen.add(callstate)
-        self.log(7, "(%s) Callstate Change %s -> %s" % (self.name, original, callstate),
-                 ("switch_channel.c", "switch_channel_perform_set_callstate", 291))
+        if site is not None:
+            calllog.callstate(self, original, callstate, site)
         if callstate == "HANGUP":
             self.times["hangup"] = time.time()
         self.fire("CALLSTATE", pre=(("Original-Channel-Call-State", original),
@@ -317,8 +327,8 @@ class Channel:
         a loopback leg's partner rings too."""
         if self.times.get("progress") or self.answer_state == "answered" or self.hungup:
             return
-        self.sw.log(5, "Ring-Ready %s!" % self.name, "switch_channel.c",
-                    "switch_channel_perform_mark_ring_ready_value", 3486, self.uuid)
+        self.sw.log(5, "Ring-Ready %s!" % self.name, "mod_dptools.c", "ring_ready_function",
+                    1113, self.uuid, text_channel=calllog.UUID_LOG)
         self.times["progress"] = time.time()
         self.fire("PROGRESS")
         self.set_callstate("RINGING")
@@ -331,8 +341,8 @@ class Channel:
         EARLY; a loopback leg brings its partner to early media too."""
         if self.times.get("progress_media") or self.answer_state == "answered" or self.hungup:
             return
-        self.sw.log(5, "Pre-Answer %s!" % self.name, "switch_channel.c",
-                    "switch_channel_perform_mark_pre_answered", 3536, self.uuid)
+        self.sw.log(5, "Pre-Answer %s!" % self.name, "mod_dptools.c", "pre_answer_function",
+                    1476, self.uuid, text_channel=calllog.UUID_LOG)
         self.times["progress_media"] = time.time()
         self.answer_state = "early"
         self.setvar("endpoint_disposition", "EARLY MEDIA")
@@ -342,7 +352,8 @@ class Channel:
         if self.other is not None:
             self.other.mark_pre_answered()
 
-    def mark_answered(self) -> None:
+    def mark_answered(self, site: calllog.Site = ANSWER_APP) -> None:
+        """Answered (logged from ``site``, the code that answered): CHANNEL_ANSWER, ACTIVE."""
         if self.answer_state == "answered" or self.hungup:
             return
         self.answer_state = "answered"
@@ -350,26 +361,30 @@ class Channel:
         if self.media_on_answer is not None and not self.codec_read:
             self.set_media(self.media_on_answer)
         self._tell("answering")
-        self.log(5, "Channel [%s] has been answered" % self.name,
-                 ("switch_channel.c", "switch_channel_perform_mark_answered", 3845))
+        self.sw.log(5, "Channel [%s] has been answered" % self.name, site[0], site[1], site[2],
+                    self.uuid, text_channel=calllog.UUID_LOG)
         self.fire("ANSWER")
-        self.set_callstate("ACTIVE")
+        self.set_callstate("ACTIVE", _MARK_ANSWERED)
         self.answered_sig.set(True)
 
-    def answer(self) -> None:
+    def answer(self, site: calllog.Site = ANSWER_APP) -> None:
         """Answer this leg; a loopback leg answers its partner first, as mod_loopback does."""
         if self.other is not None and not self.other.hungup:
-            self.other.mark_answered()
-        self.mark_answered()
+            self.other.mark_answered(LOOPBACK_ANSWER)
+        self.mark_answered(site)
 
-    def hangup(self, cause: str = "NORMAL_CLEARING") -> bool:
-        """Start hanging up (fires CHANNEL_HANGUP now); False if already hanging up."""
+    def hangup(self, cause: str = "NORMAL_CLEARING",
+               site: calllog.Site = ("switch_channel.c", "switch_channel_perform_hangup",
+                                     3426)) -> bool:
+        """Start hanging up (fires CHANNEL_HANGUP now); False if already hanging up.
+
+        ``site`` is the code that hung up, as FreeSWITCH's "Hangup" log line names it."""
         if self.hungup:
             return False
         cause = cause_from_text(cause)
         self.hangup_cause = cause
-        self.log(5, "Hangup %s [%s] [%s]" % (self.name, self.running, cause),
-                 ("switch_channel.c", "switch_channel_perform_hangup", 3380))
+        calllog.hangup_line(self, cause, site)
+        self.log_state = "CS_HANGUP"   # requested without a "State Change" line
         self.state_num = STATES.index("CS_HANGUP")
         self.answer_state = "hangup"
         self.fire("HANGUP")
@@ -491,6 +506,11 @@ class Channel:
         self.last_app = (app, data)
         started = time.monotonic()
         yield from func(self, data)
+        if self.hungup:
+            self.sw.log(7, "%s skip receive message [APPLICATION_EXEC_COMPLETE] (channel is "
+                        "hungup already)" % self.name, "switch_core_session.c",
+                        "switch_core_session_exec", 2984, self.uuid,
+                        text_channel=calllog.UUID_LOG)
         response = self.getvar("current_application_response") or "_none_"
         self.fire("EXECUTE_COMPLETE", post=post + [("Application-Response", response)] + tail)
         return time.monotonic() - started
@@ -520,7 +540,8 @@ class Channel:
             self.setvar("current_loop", None)
             self.setvar("total_loops", None)
         elif command == "hangup":
-            self.hangup(msg.get("hangup-cause") or "NORMAL_CLEARING")
+            self.hangup(msg.get("hangup-cause") or "NORMAL_CLEARING",
+                        ("switch_ivr.c", "switch_ivr_parse_event", 773))
         elif command[:7] == "nomedia":
             pass   # no media to take away on a loopback leg
 
@@ -547,11 +568,18 @@ class Channel:
             "caller_id_number": p.get("Caller-ID-Number", ""),
             "caller_id_name": p.get("Caller-ID-Name", ""), "context": context,
             "ani": p.get("ANI", ""), "uuid": self.uuid, "source": p.get("Source", ""),
-            "chan_name": self.name}, self.getvar)
-        for app, data in apps:
-            self.log(7, "Dialplan: %s Action %s(%s)" % (self.name, app, data),
-                     ("mod_dialplan_xml.c", "parse_exten", 457), clean=True)
+            "chan_name": self.name}, self.getvar, self._trace_dialplan)
         return apps
+
+    def no_route(self) -> None:
+        """The dialplan found nothing: hang up with NO_ROUTE_DESTINATION."""
+        self.log(6, "No Route, Aborting", ("switch_core_state_machine.c",
+                                           "switch_core_standard_on_routing", 306))
+        self.hangup("NO_ROUTE_DESTINATION", NO_ROUTE)
+
+    def _trace_dialplan(self, text: str, func: str, line: int) -> None:
+        self.log(7, "Dialplan: %s %s" % (self.name, text), ("mod_dialplan_xml.c", func, line),
+                 clean=True)
 
     @property
     def leaving(self) -> bool:
@@ -596,15 +624,18 @@ class Channel:
             self.transfer_to = None
             self.profile["Destination-Number"] = exten
             self.profile["Context"] = context
-            self.set_state("CS_ROUTING")
+            self.enter_state("CS_ROUTING", TRANSFER)
             apps = self.route()
             if not apps:
-                self.hangup("NO_ROUTE_DESTINATION")
+                self.no_route()
                 break
-            self.set_state("CS_EXECUTE")
+            self.enter_state("CS_EXECUTE", ROUTED)
             yield None
         if not self.hungup:
-            self.hangup("NORMAL_CLEARING")
+            self.log(5, "%s has executed the last dialplan instruction, hanging up." % self.name,
+                     ("switch_core_state_machine.c", "switch_core_standard_on_execute", 382))
+            self.hangup("NORMAL_CLEARING", ("switch_core_state_machine.c",
+                                            "switch_core_standard_on_execute", 384))
         yield from self.finish()
 
     def finish(self) -> Generator:
@@ -613,22 +644,22 @@ class Channel:
             if done is not None:
                 done.set()
         self.messages.clear()
+        last_state, last_callstate = self.running, self.callstate
         self.set_state("CS_HANGUP")
-        self.log(7, "%s Standard HANGUP, cause: %s" % (self.name, self.hangup_cause),
-                 ("switch_core_state_machine.c", "switch_core_standard_on_hangup", 59))
         for stop in list(self.media_bugs.values()):   # recordings end with the call
             stop()
         self.set_callstate("HANGUP")
+        calllog.hangup_state(self, last_state, last_callstate)
         partner_first = False
         if self.other is not None and not self.other.hungup:
-            self.other.hangup(self.hangup_cause or "NORMAL_CLEARING")
+            self.other.hangup(self.hangup_cause or "NORMAL_CLEARING", LOOPBACK_HANGUP)
             # A bridged partner's thread is awake already: it reports before this leg.
             partner_first = self.other.bridged_to is not None
+        calllog.reporting(self)
         self.set_state("CS_REPORTING")
-        self.log(7, "%s Standard REPORTING, cause: %s" % (self.name, self.hangup_cause),
-                 ("switch_core_state_machine.c", "switch_core_standard_on_reporting", 168))
         self.reporting_sig.set()
         yield None
+        calllog.destroy_wait(self)
         if partner_first and not self.other.completed_sig.is_set:
             yield self.other.completed_sig
         set_cdr_variables(self)
@@ -642,12 +673,9 @@ class Channel:
         if not self.released_sig.is_set:
             yield self.released_sig
         self.state_num = STATES.index("CS_DESTROY")
-        self.log(5, "Session %d (%s) Ended" % (self.session_id, self.name), _LOG_THREAD)
-        self.log(5, "Close Channel %s [CS_DESTROY]" % self.name, _LOG_THREAD)
         self.fire("DESTROY")
         self.set_state("CS_DESTROY")
-        self.log(7, "%s Standard DESTROY" % self.name,
-                 ("switch_core_state_machine.c", "switch_core_standard_on_destroy", 175))
+        calllog.destroy_end(self)
         self.sw.channels.pop(self.uuid, None)
         self.destroyed_sig.set()
         self._tell("destroyed")

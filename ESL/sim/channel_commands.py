@@ -217,7 +217,8 @@ def api_uuid_kill(sw, arg):
     chan, err = _chan_or_err(sw, parts[0])
     if chan is None:
         return "-ERR No such channel!\n"
-    chan.hangup(parts[1] if len(parts) > 1 else "NORMAL_CLEARING")
+    chan.hangup(parts[1] if len(parts) > 1 else "NORMAL_CLEARING",
+                ("switch_ivr.c", "switch_ivr_kill_uuid", 4404))
     return "+OK\n"
 
 

@@ -267,7 +267,8 @@ def api_fsctl(sw, arg):
         return "+OK\n"
     if what == "hupall":
         for chan in list(sw.channels.values()):
-            chan.hangup("MANAGER_REQUEST")
+            chan.hangup("MANAGER_REQUEST", ("switch_core_session.c",
+                                            "switch_core_session_hupall_matching_vars_ans", 260))
         return "+OK\n"
     if what in ("pause", "resume", "reclaim_mem", "flush_db_handles", "send_sighup",
                 "calibrate_clock", "save_history", "mdns_resolve"):

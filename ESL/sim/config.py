@@ -193,37 +193,64 @@ class Dialplan:
                 self.contexts.setdefault(ctx.get("name", ""), ctx)
 
     def route(self, context: str, fields: Dict[str, str],
-              getvar=None) -> List[Tuple[str, str]]:
+              getvar=None, trace=None) -> List[Tuple[str, str]]:
         """Return the ``(application, data)`` list the dialplan builds for a call.
 
         ``fields`` holds caller-profile fields (``destination_number``, ...); ``getvar``
-        resolves ``${var}`` field names. An unknown context gives an empty list.
+        resolves ``${var}`` field names. An unknown context gives an empty list. ``trace``,
+        if given, is called as ``trace(text, function, line)`` with each line of
+        mod_dialplan_xml's hunt log (extension parsed, regex PASS/FAIL, action).
         """
         ctx = self.contexts.get(context)
         if ctx is None:
             return []
+        trace = trace or (lambda text, func, line: None)
         apps = []   # type: List[Tuple[str, str]]
         for ext in ctx.findall("extension"):
-            matched = self._extension(ext, fields, getvar, apps)
-            if matched and ext.get("continue", "false").lower() != "true":
+            cont = ext.get("continue")
+            trace("parsing [%s->%s] continue=%s" % (context, ext.get("name") or "UNKNOWN",
+                                                    cont or "false"), "dialplan_hunt", 705)
+            matched = self._extension(ext, fields, getvar, apps, trace)
+            if matched and (cont or "false").lower() != "true":
                 break
         return apps
 
-    def _extension(self, ext, fields, getvar, apps) -> bool:
+    def _extension(self, ext, fields, getvar, apps, trace) -> bool:
         # As mod_dialplan_xml: the extension matched if the last condition evaluated passed.
         ok = False
+        name = ext.get("name") or "UNKNOWN"
         for cond in ext.findall("condition"):
-            brk = cond.get("break", "on-false").lower()
+            brk_text = cond.get("break")
+            brk = (brk_text or "on-false").lower()
             ok, groups = self._test(cond, fields, getvar)
+            field = cond.get("field")
+            if field is None or cond.get("expression") is None:
+                trace("Absolute Condition [%s]" % name, "parse_exten", 441)
+            else:
+                value = groups.string if groups is not None else self._value(field, fields,
+                                                                              getvar)
+                trace("Regex (%s) [%s] %s(%s) =~ /%s/ break=%s" % (
+                    "PASS" if ok else "FAIL", name, field, value, cond.get("expression"),
+                    brk_text or "on-false"), "parse_exten", 419 if ok else 430)
             tag = "action" if ok else "anti-action"
             for act in cond.findall(tag):
                 data = act.get("data", "")
                 if groups is not None:
                     data = re.sub(r"\$(\d)", lambda m: _group(groups, int(m.group(1))), data)
+                trace("%s %s(%s) %s" % ("Action" if ok else "ANTI-Action",
+                                         act.get("application", ""), data,
+                                         "INLINE" if act.get("inline") == "true" else ""),
+                      "parse_exten", 566 if ok else 499)
                 apps.append((act.get("application", ""), data))
             if (ok and brk == "on-true") or (not ok and brk == "on-false") or brk == "always":
                 break
         return ok
+
+    @staticmethod
+    def _value(field, fields, getvar) -> str:
+        if field.startswith("${") and field.endswith("}"):
+            return (getvar(field[2:-1]) if getvar else None) or ""
+        return fields.get(field, "")
 
     @staticmethod
     def _test(cond, fields, getvar):
@@ -231,10 +258,7 @@ class Dialplan:
         expr = cond.get("expression")
         if field is None or expr is None:
             return True, None
-        if field.startswith("${") and field.endswith("}"):
-            value = (getvar(field[2:-1]) if getvar else None) or ""
-        else:
-            value = fields.get(field, "")
+        value = Dialplan._value(field, fields, getvar)
         try:
             match = re.search(expr, value)
         except re.error:

@@ -172,12 +172,14 @@ class Switch:
             return reader(self.db)
 
     def log(self, level: int, text: str, file: str = "switch_core.c", func: str = "",
-            line: int = 0, uuid: str = "", clean: bool = False) -> None:
+            line: int = 0, uuid: str = "", clean: bool = False,
+            text_channel: int = 3) -> None:
         """Send a log line to every listener that enabled logging at ``level`` or above.
 
         A ``clean`` line goes out as ``text`` alone (FreeSWITCH's ``*_LOG_CLEAN`` lines, Text-
         Channel 1: dialplan and EXECUTE lines); others get the date, idle CPU, level and
-        file:line prefix.
+        file:line prefix. ``text_channel`` is 3 for a session's own lines, 0 for lines logged
+        by channel uuid (state, call state, answer and hangup: see :mod:`.calllog`).
         """
         with self._lock:
             listeners = [lst for lst in self.listeners
@@ -193,7 +195,7 @@ class Switch:
                 stamp, int(now * 1000000) % 1000000, self.idle_cpu(),
                 _LEVEL_NAMES.get(level, "DEBUG"), file, line, text)
         for listener in listeners:
-            listener.offer_log(level, full, file, func, line, uuid, 1 if clean else 3)
+            listener.offer_log(level, full, file, func, line, uuid, 1 if clean else text_channel)
 
     def add_listener(self, listener) -> None:
         with self._lock:

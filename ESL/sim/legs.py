@@ -6,9 +6,13 @@ itself); imports only the channel model.
 """
 from typing import Dict, Generator, List, Optional, Tuple
 
-from .channel import Channel
+from . import calllog
+from .channel import ROUTED, Channel
 
-__all__ = ["PCMU", "outbound_leg", "register", "run_inbound_leg"]
+__all__ = ["PCMU", "LOOPBACK_INIT", "outbound_leg", "register", "run_inbound_leg"]
+
+#: mod_loopback's channel_on_init, which moves both loopback legs on to CS_ROUTING.
+LOOPBACK_INIT = ("mod_loopback.c", "channel_on_init", 380)
 
 #: The codec of every SIP leg here (the profiles' codec preferences start with PCMU).
 PCMU = ("PCMU", "8000", "64000")
@@ -40,10 +44,17 @@ def outbound_leg(sw, name: str, dest: str, variables: Dict[str, str],
     return chan
 
 
-def register(sw, chan: Channel) -> None:
-    """A new session: logged and counted by the switch."""
-    chan.log(5, "New Channel %s [%s]" % (chan.name, chan.uuid),
+def register(sw, chan: Channel, first_name: Optional[str] = None) -> None:
+    """A new session, logged and counted by the switch: "New Channel" (under ``first_name``
+    if the endpoint renames it, as mod_loopback names its A-leg after the dial string first)."""
+    chan.log(5, "New Channel %s [%s]" % (first_name or chan.name, chan.uuid),
              ("switch_channel.c", "switch_channel_set_name", 1143))
+    if chan.name.startswith("loopback/"):
+        chan.log(7, "%s setup codec L16/8000/20" % (first_name or chan.name),
+                 ("mod_loopback.c", "tech_init", 166))
+    if first_name:
+        chan.log(5, "Rename Channel %s->%s [%s]" % (first_name, chan.name, chan.uuid),
+                 ("switch_channel.c", "switch_channel_set_name", 1141))
     sw.add_session(chan)
 
 
@@ -52,18 +63,45 @@ def run_inbound_leg(sw, b: Channel, context: str, exten: str,
     """An inbound leg from CS_INIT on: CHANNEL_CREATE, routing (the dialplan's ``context`` for
     ``exten``, unless ``apps`` are given), then its applications until it hangs up."""
     b.set_state("CS_INIT")
+    calllog.running(b, "CS_INIT")
+    calllog.state_line(b, "CS_INIT")
+    partner = getattr(b, "log_partner_starting", None)   # a loopback A-leg being originated
+    if partner is not None:
+        calllog.running(partner, "CS_ROUTING")
     b.state_num = 2
     b.fire("CREATE")
-    b.log_state_change(b.running, "CS_ROUTING")
+    calllog.state_change(b, "CS_ROUTING", LOOPBACK_INIT if partner is not None else (
+        "switch_core_state_machine.c", "switch_core_standard_on_init", 48))
+    calllog.asleep(b, "CS_INIT")
     b.running = "CS_ROUTING"
-    b.set_callstate("RINGING")
+    calllog.running(b, "CS_ROUTING")
+    b.set_callstate("RINGING", ("switch_channel.c", "switch_channel_perform_set_running_state",
+                                2400))
     b.set_state("CS_ROUTING")
+    if partner is not None:
+        _originated_a_routes(partner)
+    calllog.state_line(b, "CS_ROUTING")
+    calllog.handlers(b, "CS_ROUTING")
     if apps is None:
         apps = b.route()
     if not apps:
-        b.hangup("NO_ROUTE_DESTINATION")
+        b.no_route()
         yield from b.finish()
         return
-    b.set_state("CS_EXECUTE")
+    b.enter_state("CS_EXECUTE", ROUTED)
     yield None
     yield from b.run_apps(apps)
+
+
+def _originated_a_routes(a: Channel) -> None:
+    """The A-leg's thread, woken into CS_ROUTING while the B-leg starts: mod_loopback's
+    routing line, then the originate's handler parks it in CS_CONSUME_MEDIA to wait."""
+    calllog.state_line(a, "CS_ROUTING")
+    calllog.endpoint_line(a, "CS_ROUTING")
+    calllog.state_change(a, "CS_CONSUME_MEDIA", ("switch_ivr_originate.c",
+                                                 "originate_on_routing", 67))
+    calllog.asleep(a, "CS_ROUTING")
+    calllog.running(a, "CS_CONSUME_MEDIA")
+    calllog.state_line(a, "CS_CONSUME_MEDIA")
+    calllog.handlers(a, "CS_CONSUME_MEDIA")
+    calllog.asleep(a, "CS_CONSUME_MEDIA")

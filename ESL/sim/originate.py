@@ -17,9 +17,10 @@ import re
 import time
 from typing import Dict, Generator, List, Optional, Tuple
 
-from .channel import HANGUP_CAUSES, Channel
+from . import calllog
+from .channel import HANGUP_CAUSES, ROUTED, Channel
 from .core import new_uuid
-from .legs import PCMU, outbound_leg, register, run_inbound_leg
+from .legs import LOOPBACK_INIT, PCMU, outbound_leg, register, run_inbound_leg
 from .sofia import call_own_profile
 
 __all__ = ["api_originate", "dial", "far_end_rule", "parse_dial_string", "inbound_call"]
@@ -124,8 +125,8 @@ def api_originate(sw, arg) -> Generator:
     if a is None:
         return "-ERR %s\n" % cause
     # The originator takes the far end's caller id (switch_channel_flip_cid).
-    a.log(7, "Originate Resulted in Success: [%s] Peer UUID: %s" % (a.name, a.uuid),
-          ("switch_ivr_originate.c", "switch_ivr_originate", 3913))
+    sw.log(7, "Originate Resulted in Success: [%s] Peer UUID: %s" % (a.name, a.uuid),
+           "switch_ivr_originate.c", "switch_ivr_originate", 3913)
     a.log(6, '%s Flipping CID from "%s" <%s> to "%s" <%s>' % (
         a.name, a.profile.get("Caller-ID-Name", ""), a.profile.get("Caller-ID-Number", ""),
         a.profile.get("Callee-ID-Name", ""), a.profile.get("Callee-ID-Number", "")),
@@ -139,8 +140,14 @@ def api_originate(sw, arg) -> Generator:
     a.hit_dialplan = True
     a.fire("CALL_UPDATE", pre=(("Direction", "RECV"),), name="CALL_UPDATE")
     if a_apps is None:
+        sw.log(5, "Transfer %s to %s[%s@%s]" % (a.name, a_dialplan.upper(), a_route, a_context),
+               "switch_ivr.c", "switch_ivr_session_transfer", 2262, a.uuid)
+        calllog.state_change(a, "CS_ROUTING", ("switch_ivr.c", "switch_ivr_session_transfer",
+                                               2296))
         a_apps = sw.config.dialplan.route(a_context, {"destination_number": a_route},
                                           a.getvar) if a_dialplan == "xml" else []
+    else:
+        calllog.state_change(a, "CS_EXECUTE", ("mod_commands.c", "originate_function", 5191))
     if a.endpoint is not None:
         # A SIP leg's thread is awake already (it took the 200 OK): it is in CS_EXECUTE
         # before the api command has returned.
@@ -159,6 +166,8 @@ def dial(sw, dial_string: str, originator: Optional[Channel] = None,
     ``export_vars``, then ``{global}`` and ``[leg]`` blocks (later wins). The wait is
     ``originate_timeout`` / ``leg_timeout`` / ``call_timeout`` seconds, else ``timeout``, else 60.
     """
+    sw.log(7, "Parsing global variables", "switch_ivr_originate.c", "switch_ivr_originate", 2301,
+           originator.uuid if originator is not None else "")
     global_vars, legs = parse_dial_string(dial_string)
     cause = "DESTINATION_OUT_OF_ORDER"
     if not legs:
@@ -459,14 +468,28 @@ def _loopback_pair(sw, exten: str, context: str, dial: str, variables: Dict[str,
 
 
 def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generator:
-    """Bring both loopback legs up, firing events in the order FreeSWITCH does."""
-    register(sw, a)
+    """Bring both loopback legs up, firing events in the order FreeSWITCH does.
+
+    The log lines follow FreeSWITCH's threads: the originating one creates the A-leg, whose
+    thread (CS_INIT) creates the B-leg; the two threads then log side by side (see
+    :func:`~ESL.sim.legs.run_inbound_leg`)."""
+    register(sw, a, a.raw_name)
+    calllog.state_change(a, "CS_INIT", ("mod_loopback.c", "channel_outgoing_channel", 1262))
     a.set_codecs(a.raw_name)
     a.state_num = 1
     a.fire("OUTGOING", variables=False)
     a.set_state("CS_INIT")
+    calllog.running(a, "CS_INIT")
+    calllog.state_line(a, "CS_INIT")
     b.times["profile_created"] = b.times["created"] = time.time()
     register(sw, b)
+    calllog.state_change(b, "CS_INIT", ("mod_loopback.c", "channel_on_init", 288))
+    b.log(7, "setting other_loopback_from_uuid on b leg to %s" % (
+        a.originator.uuid if a.originator is not None else "(null)"),
+        ("mod_loopback.c", "channel_on_init", 356))
+    calllog.state_change(a, "CS_ROUTING", LOOPBACK_INIT)
+    calllog.asleep(a, "CS_INIT")
+    b.log_partner_starting = a
     b.set_codecs(b.name)
     origin = a.originator
     from_vars = [] if origin is None else [("loopback_from_uuid", origin.uuid)]
@@ -504,7 +527,13 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
 
 def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
     if a.running != "CS_EXECUTE":
+        state = "CS_EXECUTE" if a.log_state == "CS_EXECUTE" else "CS_ROUTING"
         a.set_state("CS_EXECUTE")
+        calllog.running(a, state)
+        calllog.state_line(a, state)
+        calllog.handlers(a, state)
+        if state == "CS_ROUTING":   # routed by the dialplan (originate to an extension)
+            a.enter_state("CS_EXECUTE", ROUTED)
     yield None
     yield from a.run_apps(apps)
 
