@@ -13,7 +13,8 @@ import time
 import wave
 from typing import Generator, List, Optional
 
-from .channel import FRAME, HANGUP_APP, Channel
+from .calllog import HANGUP_APP
+from .channel import FRAME, Channel
 from .core import LOG_LEVELS
 from .bridge import bridge_to
 from .sched_commands import schedule

@@ -10,12 +10,24 @@ writes first is decided by the call flows that call them (:mod:`.originate`, :mo
 """
 from typing import Optional, Tuple
 
-__all__ = ["UUID_LOG", "SESSION_LOG", "Site", "state_change", "running", "state_line",
-           "endpoint_line", "standard_line", "asleep", "callstate", "hangup_line",
-           "hangup_state", "reporting", "destroy_wait", "destroy_begin", "destroy_end"]
+__all__ = ["UUID_LOG", "SESSION_LOG", "Site", "ANSWER_APP", "HANGUP_APP", "LOOPBACK_ANSWER",
+           "LOOPBACK_HANGUP", "MARK_ANSWERED", "TRANSFER", "ROUTED", "NO_ROUTE", "state_change",
+           "running", "state_line", "endpoint_line", "standard_line", "handlers", "asleep",
+           "callstate", "hangup_line", "hangup_state", "reporting", "destroy_wait",
+           "destroy_begin", "destroy_end"]
 
 UUID_LOG, CLEAN_LOG, SESSION_LOG = 0, 1, 3
 Site = Tuple[str, str, int]   # (file, function, line)
+
+# Where the code that answers, hangs up or moves a channel on sits (the lines name it).
+ANSWER_APP = ("mod_dptools.c", "answer_function", 1406)
+HANGUP_APP = ("mod_dptools.c", "hangup_function", 1374)
+LOOPBACK_ANSWER = ("mod_loopback.c", "channel_receive_message", 1021)
+LOOPBACK_HANGUP = ("mod_loopback.c", "channel_on_hangup", 585)
+MARK_ANSWERED = ("switch_channel.c", "switch_channel_perform_mark_answered", 3914)
+TRANSFER = ("switch_ivr.c", "switch_ivr_session_transfer", 2296)
+ROUTED = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 281)
+NO_ROUTE = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 307)
 
 SM = "switch_core_state_machine.c"
 RUN = (SM, "switch_core_session_run", 581)

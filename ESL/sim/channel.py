@@ -10,6 +10,8 @@ from typing import Callable, Deque, Dict, Generator, List, Optional, Set, Tuple 
 
 from ..protocol.server import ServerEvent
 from . import calllog
+from .calllog import (ANSWER_APP, LOOPBACK_ANSWER, LOOPBACK_HANGUP, MARK_ANSWERED, NO_ROUTE,
+                      ROUTED, TRANSFER)
 from .cdr import HANGUP_CAUSES, set_cdr_variables, usec as _usec
 from .core import new_uuid
 
@@ -84,15 +86,6 @@ _AT = {
 DTMF_DIGITS = "0123456789*#ABCDabcd"
 
 
-# Where the lines of a call's life are logged from (see calllog for the rest).
-ANSWER_APP = ("mod_dptools.c", "answer_function", 1406)
-HANGUP_APP = ("mod_dptools.c", "hangup_function", 1374)
-LOOPBACK_ANSWER = ("mod_loopback.c", "channel_receive_message", 1021)
-LOOPBACK_HANGUP = ("mod_loopback.c", "channel_on_hangup", 585)
-_MARK_ANSWERED = ("switch_channel.c", "switch_channel_perform_mark_answered", 3914)
-TRANSFER = ("switch_ivr.c", "switch_ivr_session_transfer", 2296)
-ROUTED = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 281)
-NO_ROUTE = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 307)
 
 
 _CAUSE_BY_CODE = {code: name for name, code in HANGUP_CAUSES.items()}
@@ -364,7 +357,7 @@ class Channel:
         self.sw.log(5, "Channel [%s] has been answered" % self.name, site[0], site[1], site[2],
                     self.uuid, text_channel=calllog.UUID_LOG)
         self.fire("ANSWER")
-        self.set_callstate("ACTIVE", _MARK_ANSWERED)
+        self.set_callstate("ACTIVE", MARK_ANSWERED)
         self.answered_sig.set(True)
 
     def answer(self, site: calllog.Site = ANSWER_APP) -> None:

@@ -7,7 +7,8 @@ itself); imports only the channel model.
 from typing import Dict, Generator, List, Optional, Tuple
 
 from . import calllog
-from .channel import ROUTED, Channel
+from .calllog import ROUTED
+from .channel import Channel
 
 __all__ = ["PCMU", "LOOPBACK_INIT", "outbound_leg", "register", "run_inbound_leg"]
 

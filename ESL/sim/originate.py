@@ -18,7 +18,8 @@ import time
 from typing import Dict, Generator, List, Optional, Tuple
 
 from . import calllog
-from .channel import HANGUP_CAUSES, ROUTED, Channel
+from .calllog import ROUTED
+from .channel import HANGUP_CAUSES, Channel
 from .core import new_uuid
 from .legs import LOOPBACK_INIT, PCMU, outbound_leg, register, run_inbound_leg
 from .sofia import call_own_profile
