@@ -11,7 +11,8 @@ SIP_DIALPLAN = """
     <action application="answer"/><action application="park"/>
   </condition></extension>
   <extension name="ring"><condition field="destination_number" expression="^401$">
-    <action application="ring_ready"/><action application="sleep" data="200"/>
+    <action application="ring_ready"/><action application="sleep" data="100"/>
+    <action application="pre_answer"/><action application="sleep" data="100"/>
     <action application="answer"/><action application="park"/>
   </condition></extension>
   <extension name="tone"><condition field="destination_number" expression="^402$">
@@ -182,13 +183,20 @@ def test_refused_and_cancelled_invites(tmp_path, esl_sim_factory):
     assert "variable_rtp_audio_in_mos" not in seen[1]   # never answered: no RTP report
 
 
-def test_the_callee_ringing_reaches_the_caller(tmp_path, esl_sim_factory):
+def test_the_callee_ringing_and_early_media_reach_the_caller(tmp_path, esl_sim_factory):
     sim = esl_sim_factory(sip_conf(tmp_path))
-    ev = watch(sim, "CHANNEL_PROGRESS CHANNEL_ANSWER")
+    ev = watch(sim, "CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_ANSWER CODEC")
     a_uuid = api(ev, "originate %s &park" % (TARGET % "401")).split()[1].strip()
     seen = collect(ev, "CHANNEL_ANSWER", "CHANNEL_ANSWER")
-    assert legs(seen, a_uuid) == [("CHANNEL_PROGRESS", "B"), ("CHANNEL_PROGRESS", "A"),
-                                  ("CHANNEL_ANSWER", "B"), ("CHANNEL_ANSWER", "A")]
+    assert legs(seen, a_uuid) == [
+        ("CODEC", "B"), ("CODEC", "B"), ("CHANNEL_PROGRESS", "B"), ("CHANNEL_PROGRESS", "A"),
+        ("CHANNEL_PROGRESS_MEDIA", "B"), ("CODEC", "A"), ("CODEC", "A"),
+        ("CHANNEL_PROGRESS_MEDIA", "A"), ("CHANNEL_ANSWER", "B"), ("CHANNEL_ANSWER", "A")]
+    early, answer = seen[7], seen[9]
+    # The 183 carried the SDP answer; the 200 only its headers.
+    assert early["variable_switch_r_sdp"] == answer["variable_switch_r_sdp"]
+    assert early["variable_sip_to_tag"] == answer["variable_sip_to_tag"]
+    assert answer["variable_endpoint_disposition"] == "EARLY MEDIA"
     ev.conn.cmd("api hupall")
 
 

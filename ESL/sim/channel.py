@@ -339,9 +339,9 @@ class Channel:
         self.times["progress_media"] = time.time()
         self.answer_state = "early"
         self.setvar("endpoint_disposition", "EARLY MEDIA")
+        self._tell("early")
         self.fire("PROGRESS_MEDIA")
         self.set_callstate("EARLY")
-        self._tell("early")
         if self.other is not None:
             self.other.mark_pre_answered()
 

@@ -292,8 +292,10 @@ class SipDialog:
             self._later(self._relay(self.a.mark_ring_ready), "180 " + self.a.uuid)
 
     def early(self, chan: Channel) -> None:
+        """The B-leg goes to early media: its SDP now, then the 183 reaches the A-leg."""
         if chan is self.b and self.a is not None:
-            self._later(self._relay(self.a.mark_pre_answered), "183 " + self.a.uuid)
+            self._b_media(chan)
+            self._later(self._a_reply(False), "183 " + self.a.uuid)
 
     @staticmethod
     def _relay(fn) -> Generator:
@@ -318,8 +320,15 @@ class SipDialog:
         self.sw.loop.spawn(deliver(), "rfc2833 " + peer.uuid)
 
     def answering(self, chan: Channel) -> None:
-        """The B-leg answers: its answer SDP, then the 200 OK reaches the A-leg."""
+        """The B-leg answers: its answer SDP (unless early media sent it), then the 200 OK
+        reaches the A-leg."""
         if chan is not self.b:
+            return
+        self._b_media(chan)
+        self._later(self._a_reply(True), "200 " + (self.a.uuid if self.a else ""))
+
+    def _b_media(self, b: Channel) -> None:
+        if b.getvar("rtp_local_sdp_str") is not None:
             return
         e, c = self.callee, self.caller
         for name, value in [
@@ -327,22 +336,25 @@ class SipDialog:
                 ("local_media_ip", e.rtp_ip), ("local_media_port", str(e.media_port)),
                 ("advertised_media_ip", e.adv_ip)] + self._rtp_vars(e) + [
                 ("remote_media_ip", c.adv_ip), ("remote_media_port", str(c.media_port))]:
-            chan.setvar(name, value)
-        self._later(self._a_answered(), "200 " + (self.a.uuid if self.a else ""))
+            b.setvar(name, value)
 
     def _rtp_vars(self, side: _Side) -> List[Tuple[str, str]]:
         return [("rtp_use_timer_name", side.timer),
                 ("rtp_use_pt", str(_PAYLOAD[self.accepted[0]])), ("rtp_use_ssrc", side.ssrc),
                 ("rtp_2833_send_payload", "101"), ("rtp_2833_recv_payload", "101")]
 
-    def _a_answered(self) -> Generator:
+    def _a_reply(self, answer: bool) -> Generator:
+        """The B-leg's 183 (``answer`` False) or 200 reaches the A-leg: the reply's headers
+        and, the first time, the SDP answer with the media it sets up."""
         a, b, c, e = self.a, self.b, self.caller, self.callee
         if a is None or b is None or a.hungup:
             return
         a.profile["Callee-ID-Name"] = b.profile.get("Callee-ID-Name") or self.user
         a.profile["Callee-ID-Number"] = b.profile.get("Callee-ID-Number") or self.user
         a.profile["Network-Addr"] = e.ip
-        _fire_codecs(a, (self.accepted[0], "8000", "64000"))
+        media = not a.codec_read
+        if media:
+            _fire_codecs(a, (self.accepted[0], "8000", "64000"))
         _, _, from_hdr = self.from_header(a)
         contact = "%s@%s:%s" % (self.user, e.ip, e.port)   # the callee profile's Contact
         via = self._via(c, self.branch)
@@ -364,7 +376,7 @@ class SipDialog:
                 ("sip_contact_port", e.port), ("sip_contact_uri", contact),
                 ("sip_contact_host", e.ip),
                 ("sip_to_tag", e.tag), ("sip_from_tag", c.tag), ("sip_cseq", self.cseq),
-                ("sip_call_id", self.call_id),
+                ("sip_call_id", self.call_id)] + ([] if not media else [
                 ("switch_r_sdp", e.sdp(self.accepted[:1], HOST_ADDRESS, False)),
                 ("ep_codec_string", _ep_codecs(self.accepted[:1])),
                 ("rtp_use_codec_string", ",".join(self.codecs)),
@@ -372,9 +384,12 @@ class SipDialog:
                 ("remote_audio_media_flow", "sendrecv")] + _codec_vars(self.accepted) + [
                 ("local_media_ip", c.rtp_ip), ("local_media_port", str(c.media_port)),
                 ("advertised_media_ip", c.adv_ip)] + self._rtp_vars(c) + [
-                ("remote_media_ip", e.adv_ip), ("remote_media_port", str(e.media_port))]:
+                ("remote_media_ip", e.adv_ip), ("remote_media_port", str(e.media_port))]):
             a.setvar(name, value)
-        a.mark_answered()
+        if answer:
+            a.mark_answered()
+        else:
+            a.mark_pre_answered()
         return
         yield   # makes this a generator
 
