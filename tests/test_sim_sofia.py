@@ -216,3 +216,14 @@ def test_dtmf_crosses_the_sip_call_to_the_other_leg(esl_sim_factory):
     assert b_done["Unique-ID"] != a_uuid
     assert b_done["variable_pagd_result"] == "42"
     assert b_done["variable_sip_hangup_disposition"] == "send_bye"
+
+
+def test_both_legs_hung_up_at_once_each_send_a_bye(tmp_path, esl_sim_factory):
+    sim = esl_sim_factory(sip_conf(tmp_path))
+    ev = watch(sim, "CHANNEL_HANGUP_COMPLETE")
+    api(ev, "originate %s &park" % (TARGET % "400"))
+    assert api(ev, "hupall").startswith("+OK")
+    seen = collect(ev, "CHANNEL_HANGUP_COMPLETE", "CHANNEL_HANGUP_COMPLETE")
+    assert sorted((h["Call-Direction"], h["Hangup-Cause"],
+                   h["variable_sip_hangup_disposition"]) for h in seen) == [
+        ("inbound", "MANAGER_REQUEST", "send_bye"), ("outbound", "MANAGER_REQUEST", "send_bye")]

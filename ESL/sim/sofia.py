@@ -162,7 +162,7 @@ class SipDialog:
         self.accepted = [c for c in self.codecs if c in accept] or ["PCMU"]
         self.a = None   # type: Optional[Channel]
         self.b = None   # type: Optional[Channel]
-        self.hung_up_first = None   # type: Optional[Channel]
+        self.told = []   # type: List[Channel]   legs hung up by the other's BYE/CANCEL/refusal
         self.sent_from = None   # type: Optional[Tuple[str, str, str]]
 
     # -- the INVITE ----------------------------------------------------------------------
@@ -395,9 +395,7 @@ class SipDialog:
 
     def reporting(self, chan: Channel) -> None:
         """CDR time: how the leg's dialog ended, and its RTP statistics."""
-        peer = self.b if chan is self.a else self.a
-        if peer is not None and not peer.hungup:
-            self.hung_up_first = chan
+        if chan not in self.told:   # it hung up itself: it sent the BYE (or CANCEL, refusal)
             answered = chan.times.get("answered")
             chan.setvar("sip_hangup_disposition", "send_bye" if answered else (
                 "send_cancel" if chan is self.a else "send_refuse"))
@@ -415,13 +413,17 @@ class SipDialog:
     def destroyed(self, chan: Channel) -> None:
         """The leg is gone: its BYE, CANCEL or refusal reaches the other leg."""
         peer = self.b if chan is self.a else self.a
-        if peer is None or peer.hungup or self.hung_up_first is not chan:
+        if peer is None or peer.hungup or chan in self.told:
             return
+        self.told.append(peer)
         self.sw.loop.spawn(self._peer_hangup(chan, peer), "bye " + peer.uuid)
 
     def _peer_hangup(self, gone: Channel, peer: Channel) -> Generator:
         """``peer`` gets what ``gone`` sent when it hung up (mod_sofia's sofia_on_hangup, and
         sofia.c's handling of BYE, CANCEL and a final response)."""
+        if peer.hungup:   # it hung up meanwhile: it sends its own
+            self.told.remove(peer)
+            return
         cause = gone.hangup_cause or "NORMAL_CLEARING"
         code = HANGUP_CAUSES.get(cause, 16)
         reason = ('Q.850;cause=%d;text="%s"' if code < 128 else 'SIP;cause=%d;text="%s"') % (
