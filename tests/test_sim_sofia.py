@@ -118,7 +118,9 @@ def test_a_call_to_our_own_profile_comes_back_in_as_a_sip_leg(tmp_path, esl_sim_
     assert a["Caller-Callee-ID-Number"] == "400" and a["Caller-Network-Addr"] == "127.0.0.1"
     flipped = by[("CALL_UPDATE", True)]
     assert (flipped["Caller-Caller-ID-Name"], flipped["Caller-Caller-ID-Number"],
-            flipped["Caller-Callee-ID-Number"]) == ("400", "400", "1234")
+            flipped["Caller-Callee-ID-Name"], flipped["Caller-Callee-ID-Number"]) == (
+        "400", "400", "Alice", "1234")   # switch_channel_flip_cid swaps names and numbers
+    assert flipped["variable_pre_transfer_caller_id_name"] == "Alice"
     # The caller hangs up: it is gone before the callee gets the BYE.
     assert api(ev, "uuid_kill " + a_uuid) == "+OK\n"
     seen = collect(ev, "CHANNEL_DESTROY", "CHANNEL_DESTROY")

@@ -133,8 +133,13 @@ def api_originate(sw, arg) -> Generator:
         a.profile.get("Callee-ID-Name", ""), a.profile.get("Callee-ID-Number", "")),
         ("switch_channel.c", "switch_channel_flip_cid", 3291))
     a.setvar("endpoint_disposition", "ANSWER")
+    # Names and numbers swap (an empty name stays empty, so it is not shown).
+    name = a.profile.get("Caller-ID-Name", "")
+    if a.profile.get("Callee-ID-Name"):
+        a.setvar("pre_transfer_caller_id_name", name or None)
+        a.profile["Caller-ID-Name"] = a.profile["Callee-ID-Name"]
+        a.profile["Callee-ID-Name"] = name
     a.setvar("pre_transfer_caller_id_number", a.profile.get("Caller-ID-Number", ""))
-    a.profile["Caller-ID-Name"] = a.profile.pop("Callee-ID-Name", "")
     a.profile["Caller-ID-Number"], a.profile["Callee-ID-Number"] = (
         a.profile.get("Callee-ID-Number", ""), a.profile.get("Caller-ID-Number", ""))
     a.setvar("channel_cid_flipped", "yes")
