@@ -17,7 +17,7 @@ from typing import Deque, Optional
 from . import log as _log
 from ._swig import _SwigThis, cint_arg, cstr_arg, is_cint, is_cstr
 from .event import ESLevent
-from .event_parsing import received_header_lines
+from .event_parsing import _BlockEvent, handed_out, received_header_lines, socket_data_event
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 
@@ -269,9 +269,10 @@ class ESLconnection:
     def _read_packet(self) -> Optional[Packet]:
         """Next packet from the socket, blocking; None on failure (the link is then down)."""
         reader = self._reader
+        data = b""
         while True:
             try:
-                packet = reader.next_packet()       # (None at once when nothing is buffered)
+                packet = reader.next_packet(data)   # (None at once when nothing is buffered)
             except ProtocolError:
                 self._fail(discard_input=True)   # what follows a framing error is not packets
                 return None
@@ -289,7 +290,6 @@ class ESLconnection:
             if not data:
                 self._fail()
                 return None
-            reader.feed(data)
 
     @staticmethod
     def _log_headers(packet: Packet) -> None:
@@ -297,19 +297,40 @@ class ESLconnection:
             _debug("esl_recv_event", 1316, "RECV HEADER [%s] = [%s]\n" % (name, value))
 
     def _exchange(self, cmd: bytes) -> Optional[Packet]:
-        """Send a command and wait for its reply, queueing every other packet (lock held)."""
+        """Send a command and wait for its reply, queueing every other packet (lock held).
+
+        The read loop is ``_read_packet``'s, inline: a round trip costs few Python calls.
+        """
         if not self._connected or not self._send(cmd, drain=True):
             return None
-        queue = self._queue
+        self._last_inner = None   # every read in the C library drops the last inner event
+        reader = self._reader
+        data = b""
         while True:
-            packet = self._read_packet()
-            self._last_inner = None   # every read in the C library drops the last inner event
-            if packet is None:
+            try:
+                packet = reader.next_packet(data)
+            except ProtocolError:
+                self._fail(discard_input=True)   # what follows a framing error is not packets
                 return None
+            if packet is None:
+                sock = self._sock
+                if not self._connected or sock is None:
+                    return None
+                try:
+                    data = sock.recv(_RECV_SIZE)
+                except (OSError, ValueError):
+                    data = b""
+                if not data:
+                    self._fail()
+                    return None
+                continue
+            data = b""
+            if _log.level >= 7:
+                self._log_headers(packet)
             ctype = packet[2]       # content_type
             if ctype is None or ctype.lower() in _REPLY_TYPES:
                 return packet
-            queue.append(packet)
+            self._queue.append(packet)
 
     def _send_recv(self, cmd: bytes) -> Optional[ESLevent]:
         with self._lock:
@@ -317,7 +338,9 @@ class ESLconnection:
         if packet is None:
             return None
         head, body, _ctype, pairs = packet     # (a tuple: unpacked at C speed)
-        return ESLevent._socket_data(head, body, pairs)
+        ev = socket_data_event(head, body, pairs)
+        # ESLevent._socket_data, inline; handed_out leaves a _BlockEvent as it is.
+        return ESLevent._wrap(ev if type(ev) is _BlockEvent else handed_out(ev))
 
     def _arrived(self) -> bool:
         """True while packets that fully arrived are still undelivered.
@@ -435,6 +458,8 @@ class ESLconnection:
         """
         if not isinstance(self, ESLconnection):
             raise _self_error("api")
+        if arg is None and type(cmd) is str and cmd.isascii() and "\0" not in cmd:
+            return self._send_recv(b"api " + cmd.encode() + b" ")   # commands.api, inline
         cmd = cstr_arg(cmd, "ESLconnection_api", 2)
         if arg is not None:
             arg = cstr_arg(arg, "ESLconnection_api", 3)
@@ -449,6 +474,9 @@ class ESLconnection:
         """
         if not isinstance(self, ESLconnection):
             raise _self_error("bgapi")
+        if (arg is None and job_uuid is None and type(cmd) is str and cmd.isascii()
+                and "\0" not in cmd):
+            return self._send_recv(b"bgapi " + cmd.encode())   # commands.bgapi, inline
         cmd = cstr_arg(cmd, "ESLconnection_bgapi", 2)
         arg = cstr_arg(arg, "ESLconnection_bgapi", 3)
         job_uuid = cstr_arg(job_uuid, "ESLconnection_bgapi", 4)

@@ -249,7 +249,6 @@ def _plain_event_lists(text):
 # -- text mode: ordinary plain events are kept as their text ---------------------------------
 
 _NOT_COLON_OR_LF = bytes(c for c in range(256) if c not in b":\n")
-_TEXT_SPECIAL = re.compile(r"\n(?:_body|content-length|event-name):")
 _UNSURE = object()
 
 
@@ -265,8 +264,8 @@ def _plain_text_event(source):
     """
     if not source.isascii() or "\0" in source:
         return None
-    raw = source.encode("ascii")
-    skeleton = raw.translate(None, _NOT_COLON_OR_LF) if source.endswith("\n\n") else b""
+    skeleton = (source.encode("ascii").translate(None, _NOT_COLON_OR_LF)
+                if source.endswith("\n\n") else b"")
     if skeleton and skeleton == b":\n" * (len(skeleton) >> 1) + b"\n":
         # No body: the first blank line is the last line (found without str.find, which is
         # slow on a long text full of newlines).
@@ -277,52 +276,63 @@ def _plain_text_event(source):
         if end <= 0:
             return None
         head = source[:end + 1]
-        skeleton = raw[:end + 1].translate(None, _NOT_COLON_OR_LF)
+        skeleton = head.encode("ascii").translate(None, _NOT_COLON_OR_LF)
         if skeleton != b":\n" * (len(skeleton) >> 1):
             return None
         rest = source[end + 2:]
     if "[" in head:
         return None
     ltext = "\n" + head.lower()
-    specials = _TEXT_SPECIAL.findall(ltext)
+    find = ltext.find           # (a few literal searches cost less than one regex pass)
+    if find("\n_body:") >= 0:
+        return None
     ev = _new(_TextEvent)
     ev.etype = CUSTOM
     ev.subclass = ev.body = ev.cursors = None
     ev.source = source
     ev.ltext = ltext
     ev.seen = seen = {}
-    if specials:
-        if "\n_body:" in specials or len(specials) != len(set(specials)):
+    pos = find("\nevent-name:")
+    if pos >= 0:
+        value = _UNSURE if find("\nevent-name:", pos + 1) >= 0 else _value_at(source, pos + 11)
+        if value is _UNSURE:
             return None
-        if "\nevent-name:" in specials:
-            value = _text_value(source, ltext, "\nevent-name:", True)
-            if value is _UNSURE:
-                return None
-            seen["event-name"] = value
-            etype = name_event(value)
-            if etype is not None:
-                ev.etype = etype
-        if "\ncontent-length:" in specials:
-            if _text_value(source, ltext, "\ncontent-length:", True) is _UNSURE:
-                return None
-            ev.body = rest
+        seen["event-name"] = value
+        etype = name_event(value)
+        if etype is not None:
+            ev.etype = etype
+    pos = find("\ncontent-length:")
+    if pos >= 0:
+        if find("\ncontent-length:", pos + 1) >= 0 or _value_at(source, pos + 15) is _UNSURE:
+            return None
+        ev.body = rest
     return ev
 
 
-def _text_value(source, ltext, key, unique=False):
+def _text_value(source, ltext, key):
     """The value of the header found with ``key`` (``"\\n" + lower-cased name + ":"``) in a
     _TextEvent's text, as the lists would hold it: a decoded str, None if no line has that
-    name, or ``_UNSURE`` when the C rules could make it differ: the name is repeated (not
-    checked when ``unique``), or the value is empty or an ``ARRAY::`` once decoded (C deletes
-    or splits those)."""
+    name, or ``_UNSURE`` when the C rules could make it differ: the name is repeated, or the
+    value is empty or an ``ARRAY::`` once decoded (C deletes or splits those)."""
     pos = ltext.find(key)
     if pos < 0:
         return None
     start = pos + len(key) - 1          # ltext has one character more in front
     end = source.index("\n", start)
-    if not unique and ltext.find(key, end + 1) >= 0:
+    if ltext.find(key, end + 1) >= 0:
         return _UNSURE
     raw = source[start:end]
+    if raw[:1] == " ":
+        raw = raw.lstrip(" ")
+    value = decode_value(raw) if "%" in raw else raw
+    if not value or "ARRAY::" in value:
+        return _UNSURE
+    return value
+
+
+def _value_at(source, start):
+    """``_text_value`` for a name known to be unique, its value starting at ``start``."""
+    raw = source[start:source.index("\n", start)]
     if raw[:1] == " ":
         raw = raw.lstrip(" ")
     value = decode_value(raw) if "%" in raw else raw

@@ -165,9 +165,14 @@ class PacketReader:
         self._scan = max(0, len(buf) - 2)
         return -1
 
-    def next_packet(self) -> Optional[Packet]:
-        """Return the next complete packet, or None if more bytes are needed."""
+    def next_packet(self, data: bytes = b"") -> Optional[Packet]:
+        """Return the next complete packet, or None if more bytes are needed.
+
+        ``data``, when given, is fed first: a receive loop makes one call per read.
+        """
         buf = self._buf
+        if data:
+            buf += data
         parsed = self._head
         if parsed is None:
             if not buf:
