@@ -144,3 +144,18 @@ def test_what_the_exact_path_must_decide():
     for text, value in [('{"a":"x\\\\\\"y"}', 'x\\"y'), ('{"a":"x\\\\","b":"y"}', "x\\")]:
         e = ESLevent._wrap(compact_json_event(text))
         assert e.getHeader("A") == value and _compare(text)
+
+
+def test_the_handle_and_changes_build_the_lists():
+    text = '{"Event-Name":"CHANNEL_CREATE","Unique-ID":"abc","A":"\\"q\\""}'
+    e = ESLevent._from_json(text)
+    assert type(e._ev) is _CompactJSONEvent and e.getHeader("a") == '"q"'
+    handle = e.event
+    assert type(handle) is _Event and type(handle).__name__ == "SwigPyObject"
+    assert handle.names == ["Event-Name", "Unique-ID", "A"]
+    e2 = ESLevent._from_json(text)
+    e2.addHeader("B", "c")
+    assert type(e2._ev) is _Event and e2.getHeader("b") == "c" and e2.getHeader("A") == '"q"'
+    built = ESLevent("json", text)
+    built.addHeader("B", "c")
+    assert e2.serialize("json") == built.serialize("json") and e2.serialize() == built.serialize()
