@@ -286,6 +286,8 @@ def app_sleep(chan: Channel, data: str) -> Generator:
 def app_set(chan: Channel, data: str) -> Generator:
     name, _, value = data.partition("=")
     if name:
+        chan.log(7, "SET %s [%s]=[%s]" % (chan.name, name, value or "UNDEF"),
+                 ("mod_dptools.c", "base_set", 1671))
         chan.setvar(name.strip(), value)
     return
     yield  # pragma: no cover
@@ -300,6 +302,9 @@ def app_export(chan: Channel, data: str) -> Generator:
         return
     local = not name.startswith("nolocal:")
     name = name[len("nolocal:"):] if not local else name
+    chan.log(7, "EXPORT (export_vars) %s[%s]=[%s]" % ("" if local else "(REMOTE ONLY) ", name,
+                                                      value or "UNDEF"),
+             ("switch_channel.c", "switch_channel_export_variable_var_check", 1335))
     if local:
         chan.setvar(name, value)
     else:
@@ -313,6 +318,7 @@ def app_export(chan: Channel, data: str) -> Generator:
 
 
 def app_unset(chan: Channel, data: str) -> Generator:
+    chan.log(7, "UNSET [%s]" % data, ("mod_dptools.c", "unset_function", 1816))
     chan.setvar(data.strip(), None)
     return
     yield  # pragma: no cover

@@ -13,8 +13,9 @@ from typing import Optional, Tuple
 __all__ = ["UUID_LOG", "SESSION_LOG", "Site", "ANSWER_APP", "HANGUP_APP", "LOOPBACK_ANSWER",
            "LOOPBACK_HANGUP", "MARK_ANSWERED", "TRANSFER", "ROUTED", "NO_ROUTE", "state_change",
            "running", "state_line", "endpoint_line", "standard_line", "handlers", "asleep",
+           "enter_state",
            "callstate", "hangup_line", "hangup_state", "reporting", "destroy_wait",
-           "destroy_begin", "destroy_end"]
+           "destroy_begin", "destroy_end", "dtmf_received", "dtmf_sent"]
 
 UUID_LOG, CLEAN_LOG, SESSION_LOG = 0, 1, 3
 Site = Tuple[str, str, int]   # (file, function, line)
@@ -121,6 +122,18 @@ def handlers(chan, state: str) -> None:
     standard_line(chan, state)
 
 
+def enter_state(chan, state: str, site: Site) -> None:
+    """Request ``state`` from ``site`` and take it up at once: the state change, the old
+    state's "going to sleep", then the new state's running, state and handler lines (the
+    channel's CHANNEL_STATE fires in between)."""
+    state_change(chan, state, site)
+    asleep(chan, chan.running)
+    chan.set_state(state)
+    running(chan, state)
+    state_line(chan, state)
+    handlers(chan, state)
+
+
 def callstate(chan, old: str, new: str, site: Site) -> None:
     _log(chan, 7, "(%s) Callstate Change %s -> %s" % (chan.name, old, new), site, UUID_LOG)
 
@@ -132,6 +145,20 @@ def hangup_line(chan, cause: str, site: Site) -> None:
     if endpoint_of(chan) == "loopback":
         _log(chan, 7, "%s CHANNEL KILL" % chan.name,
              ("mod_loopback.c", "channel_kill_channel", 610))
+
+
+
+def dtmf_received(chan, digit: str, duration: int) -> None:
+    """A digit queued on the channel (switch_channel_queue_dtmf)."""
+    _log(chan, 6, "RECV DTMF %s:%d" % (digit, duration),
+         ("switch_channel.c", "switch_channel_queue_dtmf", 529))
+
+
+def dtmf_sent(chan, digit: str, duration: int) -> None:
+    """A digit of switch_core_session_send_dtmf_string sent (``duration`` in samples)."""
+    _log(chan, 7, "%s send dtmf\ndigit=%s ms=%d samples=%d" % (chan.name, digit, duration // 8,
+                                                               duration),
+         ("switch_core_io.c", "switch_core_session_send_dtmf_string", 1201))
 
 
 # -- the end of a session's life ----------------------------------------------------------------

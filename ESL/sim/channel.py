@@ -258,16 +258,6 @@ class Channel:
         """Log a line about this channel (its uuid as the log's User-Data)."""
         self.sw.log(level, text, at[0], at[1], at[2], self.uuid, clean)
 
-    def enter_state(self, state: str, site: calllog.Site) -> None:
-        """Request ``state`` from ``site`` and run it at once, logging as a session thread
-        does (state change, running, state, handlers, going to sleep is the caller's)."""
-        calllog.state_change(self, state, site)
-        calllog.asleep(self, self.running)
-        self.set_state(state)
-        calllog.running(self, state)
-        calllog.state_line(self, state)
-        calllog.handlers(self, state)
-
     def set_state(self, state: str, number: Optional[str] = None) -> None:
         """Enter running state ``state`` and fire CHANNEL_STATE (the log lines are the call
         flow's: see :mod:`.calllog`)."""
@@ -418,6 +408,7 @@ class Channel:
             if digit not in DTMF_DIGITS or self.hungup:
                 continue
             digit = digit.upper()
+            calllog.dtmf_received(self, digit, duration)
             self.dtmf.append(digit)
             self.digits_dialed += digit
             self.fire("DTMF", name="DTMF", variables=False, post=(
@@ -441,7 +432,9 @@ class Channel:
             # switch_core_session_send_dtmf_string: each digit's duration plus a 250 ms pause
             self.setvar("last_dtmf_duration", str(sent * (duration // 8 + 250)))
         if self.other is not None and not self.other.hungup:
-            self.other.receive_dtmf(digits, duration)
+            for digit in (d for d in digits if d in DTMF_DIGITS):   # mod_loopback queues each
+                self.other.receive_dtmf(digit, duration)
+                calllog.dtmf_sent(self, digit, duration)
         elif self.endpoint is not None:   # over SIP: RFC 2833 packets to the far leg
             self.endpoint.dtmf(self, digits, duration)
 
@@ -617,12 +610,12 @@ class Channel:
             self.transfer_to = None
             self.profile["Destination-Number"] = exten
             self.profile["Context"] = context
-            self.enter_state("CS_ROUTING", TRANSFER)
+            calllog.enter_state(self, "CS_ROUTING", TRANSFER)
             apps = self.route()
             if not apps:
                 self.no_route()
                 break
-            self.enter_state("CS_EXECUTE", ROUTED)
+            calllog.enter_state(self, "CS_EXECUTE", ROUTED)
             yield None
         if not self.hungup:
             self.log(5, "%s has executed the last dialplan instruction, hanging up." % self.name,

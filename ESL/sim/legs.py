@@ -89,7 +89,7 @@ def run_inbound_leg(sw, b: Channel, context: str, exten: str,
         b.no_route()
         yield from b.finish()
         return
-    b.enter_state("CS_EXECUTE", ROUTED)
+    calllog.enter_state(b, "CS_EXECUTE", ROUTED)
     yield None
     yield from b.run_apps(apps)
 

@@ -539,7 +539,7 @@ def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
         calllog.state_line(a, state)
         calllog.handlers(a, state)
         if state == "CS_ROUTING":   # routed by the dialplan (originate to an extension)
-            a.enter_state("CS_EXECUTE", ROUTED)
+            calllog.enter_state(a, "CS_EXECUTE", ROUTED)
     yield None
     yield from a.run_apps(apps)
 
