@@ -28,6 +28,10 @@ FILES = sorted(glob.glob(os.path.join(TRANSCRIPTS, "*.json")))
 # Recorded together: the plain socket drove the call the json/xml sockets only watched.
 TOGETHER = ["events_plain_all", "events_json_all", "events_xml_all"]
 OUTBOUND_PORT = 8040   # what the dialplan's `socket` application dials
+# Values measured in real time: dtmf_pagd's playback_last_offset_pos counts the 20 ms frames
+# played before the digit came (FreeSWITCH: 4; here the digit comes 63-68 ms in), so a loaded
+# machine can shift it by a frame. Such a replay gets two more tries.
+TIMED = {"dtmf_pagd"}
 
 
 def _load(name):
@@ -75,6 +79,10 @@ def test_transcript_replays_identically(path, tmp_path):
     with open(path, encoding="utf-8") as fh:
         transcript = json.load(fh)
     result = _run(transcript, tmp_path)
+    for attempt in range(2 if os.path.basename(path)[:-5] in TIMED else 0):
+        if result.identical:
+            break
+        result = _run(transcript, tmp_path / str(attempt))   # a loaded machine: once more
     assert result.frames > 0
     assert result.mismatches == [], "\n".join(result.mismatches[:10])
     assert result.identical_frames == result.frames
