@@ -5,6 +5,7 @@ Imports the switch model and :mod:`.originate` (to dial); :mod:`.applications` l
 import time
 from typing import Generator
 
+from . import calllog
 from .channel import Channel
 from .originate import dial
 
@@ -79,7 +80,8 @@ def bridge_to(chan: Channel, dial_string: str) -> Generator:
     if peer.other is not None:
         peer.other.profile["Callee-ID-Name"] = callee_name
         peer.other.profile["Callee-ID-Number"] = callee_number
-    peer.set_state("CS_EXCHANGE_MEDIA")
+    calllog.enter_state(peer, "CS_EXCHANGE_MEDIA", ("switch_ivr_bridge.c",
+                                                   "switch_ivr_multi_threaded_bridge", 1791))
     sw.loop.spawn(_bridged_peer(peer), "leg " + peer.uuid)
     while not chan.leaving and not peer.hungup:
         chan.dtmf.clear()

@@ -55,8 +55,9 @@ _LOOPBACK = {"CS_ROUTING": ("channel_on_routing", 412, "{name} CHANNEL ROUTING")
              "CS_EXCHANGE_MEDIA": ("channel_on_exchange_media", 643, "CHANNEL LOOPBACK"),
              "CS_SOFT_EXECUTE": ("channel_on_soft_execute", 628, "CHANNEL TRANSMIT"),
              "CS_HANGUP": ("channel_on_hangup", 569, "{name} CHANNEL HANGUP")}
-# The standard handler does not run after these endpoint handlers (they return false).
-_NO_STANDARD = {"loopback": {"CS_CONSUME_MEDIA", "CS_EXCHANGE_MEDIA", "CS_SOFT_EXECUTE"}}
+# States a leg is in only under an application's state handler (the originate's while it
+# waits, the bridge's), which ends the state before the standard handler runs.
+_NO_STANDARD = {"CS_CONSUME_MEDIA", "CS_EXCHANGE_MEDIA", "CS_SOFT_EXECUTE"}
 
 
 def _log(chan, level: int, text: str, site: Site, channel: int = SESSION_LOG,
@@ -94,10 +95,15 @@ def _macro_site(state: str) -> Site:
 
 
 def state_line(chan, state: str) -> None:
+    chan.log_asleep = False
     _log(chan, 7, "(%s) State %s" % (chan.name, state[3:]), _macro_site(state))
 
 
 def asleep(chan, state: str) -> None:
+    """"State X going to sleep" (once: a thread already asleep does not say it again)."""
+    if getattr(chan, "log_asleep", False):
+        return
+    chan.log_asleep = True
     _log(chan, 7, "(%s) State %s going to sleep" % (chan.name, state[3:]), _macro_site(state))
 
 
@@ -110,7 +116,7 @@ def endpoint_line(chan, state: str) -> None:
 
 def standard_line(chan, state: str) -> None:
     """The standard state handler's line, unless the endpoint's handler ended the state."""
-    if state in _NO_STANDARD.get(endpoint_of(chan), ()) or state not in _STANDARD:
+    if state in _NO_STANDARD or state not in _STANDARD:
         return
     line, text = _STANDARD[state]
     _log(chan, 7, "%s %s" % (chan.name, text.format(cause=chan.hangup_cause)),
