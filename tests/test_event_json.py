@@ -159,3 +159,17 @@ def test_the_handle_and_changes_build_the_lists():
     built = ESLevent("json", text)
     built.addHeader("B", "c")
     assert e2.serialize("json") == built.serialize("json") and e2.serialize() == built.serialize()
+
+
+def test_lookups_past_non_ascii_text():
+    # A name in another case, or after non-ASCII text, is searched in the lower-cased UTF-8
+    # bytes; a text that does not encode back to the bytes it came from builds the lists.
+    for text in ['{"Event-Name":"CUSTOM","Caller-Name":"Zoë","Unique-ID":"u","K\u212a":"k"}',
+                 '{"Event-Name":"CUSTOM","é":"渡辺","unique-id":"1","Unique-ID":"2"}',
+                 '{"Event-Name":"CUSTOM","a":"\udcc3\udca9","B":"v","b":"w"}',
+                 '{"Event-Name":"CUSTOM","a":"\udcff","B":"v"}']:
+        for name in ("Unique-ID", "UNIQUE-ID", "b", "B", "k", "K\u212a", "missing"):
+            e = ESLevent._from_json(text)
+            assert type(e._ev) is _CompactJSONEvent, text
+            assert e.getHeader(name) == _exact(text).get(name), (text, name)
+        assert "\udcc3" in text or _compare(text), text
