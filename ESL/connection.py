@@ -17,7 +17,8 @@ from typing import Deque, Optional
 from . import log as _log
 from ._swig import _SwigThis, cint_arg, cstr_arg, is_cint, is_cstr
 from .event import ESLevent
-from .event_parsing import _BlockEvent, handed_out, received_header_lines, socket_data_event
+from .event_parsing import (_BlockEvent, _plain_text_event, handed_out, plain_event,
+                            received_header_lines, socket_data_event)
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 
@@ -379,7 +380,14 @@ class ESLconnection:
 
     def _receive(self) -> Optional[ESLevent]:
         """``esl_recv_event`` and the event Python gets for it (lock held); None on failure."""
-        return None if self._recv_event_path() is None else self._last_event()
+        packet = self._recv_event_path()
+        if packet is None:
+            return None
+        if self._last_inner == "text/event-plain":
+            # _last_event, inline for the common case: an ordinary plain event.
+            ev = _plain_text_event(packet[1])     # (plain_event's fast path)
+            return ESLevent._wrap(ev if ev is not None else handed_out(plain_event(packet[1])))
+        return self._last_event()
 
     def _last_event(self) -> Optional[ESLevent]:
         """A new event for the last received packet: its inner event if it had one."""

@@ -225,16 +225,19 @@ class ESLevent:
             ev = self._ev
         except AttributeError:
             raise _self_error("ESLevent_getHeader") from None
-        if type(header_name) is str and idx is _NO_IDX and type(ev) is _Event:
-            # The common case of _Event.get, inline: a name as spelled in the event (a walk)
-            # holding a decoded plain value. A name found in the index has no NUL.
-            index = ev.index
-            if index is not None:
-                i = index.get(header_name)
-                if i is not None and header_name.isascii():
-                    value = ev.values[i]
-                    if type(value) is str and not (ev.encoded and "%" in value):
-                        return value
+        if type(header_name) is str and idx is _NO_IDX:
+            if type(ev) is _Event:
+                # The common case of _Event.get, inline: a name as spelled in the event (a
+                # walk) holding a decoded plain value. A name found in the index has no NUL.
+                index = ev.index
+                if index is not None:
+                    i = index.get(header_name)
+                    if i is not None and header_name.isascii():
+                        value = ev.values[i]
+                        if type(value) is str and not (ev.encoded and "%" in value):
+                            return value
+            elif ev is not None and header_name.isascii() and "\0" not in header_name:
+                return ev.get(header_name)    # a received event: its own fast lookup
         if type(header_name) is not str or not header_name.isascii() or "\0" in header_name:
             header_name = cstr_arg(header_name, "ESLevent_getHeader", 2)
         if idx != -1 or type(idx) is not int:

@@ -198,7 +198,8 @@ def socket_data_event(header_block, body, pairs=None):
             names, values = zip(*pairs)
         if "" not in values and not _risky_block(header_block):
             block = _Block(("Event-Name", *names), ("SOCKET_DATA", *values))
-            if len(header_block) <= 512:        # the cache stays small
+            # The cache stays small, and without bgapi replies (one-offs: their Job-UUID).
+            if len(header_block) <= 512 and "Job-UUID" not in header_block:
                 if len(_ordinary_blocks) >= 256:
                     _ordinary_blocks.clear()
                 _ordinary_blocks[header_block] = block
@@ -259,7 +260,7 @@ def _plain_text_event(source):
     on every header line (the C parse then gives one header per line, named by the text before
     that colon, the value after it with leading spaces skipped), no ``[`` in the header text
     (no indexed names), no header named ``_body`` in any case, and ``Event-Name`` and
-    ``Content-Length`` at most once each, with plain values (see :func:`_text_value`). Those
+    ``Content-Length`` at most once each, with plain values (see :func:`_value_at`). Those
     are the only headers the C parse treats specially, so the type and the body are known.
     """
     if not source.isascii() or "\0" in source:
@@ -309,29 +310,11 @@ def _plain_text_event(source):
     return ev
 
 
-def _text_value(source, ltext, key):
-    """The value of the header found with ``key`` (``"\\n" + lower-cased name + ":"``) in a
-    _TextEvent's text, as the lists would hold it: a decoded str, None if no line has that
-    name, or ``_UNSURE`` when the C rules could make it differ: the name is repeated, or the
-    value is empty or an ``ARRAY::`` once decoded (C deletes or splits those)."""
-    pos = ltext.find(key)
-    if pos < 0:
-        return None
-    start = pos + len(key) - 1          # ltext has one character more in front
-    end = source.index("\n", start)
-    if ltext.find(key, end + 1) >= 0:
-        return _UNSURE
-    raw = source[start:end]
-    if raw[:1] == " ":
-        raw = raw.lstrip(" ")
-    value = decode_value(raw) if "%" in raw else raw
-    if not value or "ARRAY::" in value:
-        return _UNSURE
-    return value
-
-
 def _value_at(source, start):
-    """``_text_value`` for a name known to be unique, its value starting at ``start``."""
+    """The value of a header that starts at ``start`` in a _TextEvent's text, as the lists
+    would hold it: a decoded str, or ``_UNSURE`` when the value is empty or an ``ARRAY::``
+    once decoded (C deletes or splits those). Also ``_UNSURE`` (checked by the callers): a
+    repeated name."""
     raw = source[start:source.index("\n", start)]
     if raw[:1] == " ":
         raw = raw.lstrip(" ")
@@ -411,7 +394,7 @@ class _TextEvent(_LazyEvent):
     """A received ordinary ``text/event-plain`` event (see :func:`_plain_text_event`), kept as
     its text.
 
-    ``get`` reads a header from the text (exact, see :func:`_text_value`) and falls back to the
+    ``get`` reads a header from the text (exact, see :func:`_value_at`) and falls back to the
     lists when unsure; the lists are built with :func:`_plain_event_lists`, the exact general
     path. ``source`` is the body text, ``ltext`` ``"\\n"`` + its header text lower-cased,
     ``seen`` the values already looked up.
@@ -440,12 +423,23 @@ class _TextEvent(_LazyEvent):
             value = self.seen.get(lname)
             if value is not None:
                 return value
-            value = _text_value(self.source, self.ltext, "\n" + lname + ":")
-            if value is None:
+            # _value_at, inline, once the name is known to be unique.
+            key = "\n" + lname + ":"
+            ltext = self.ltext
+            pos = ltext.find(key)
+            if pos < 0:
                 return self.body if name == "_body" else None
-            if value is not _UNSURE:
-                self.seen[lname] = value
-                return value
+            source = self.source
+            start = pos + len(key) - 1          # ltext has one character more in front
+            end = source.index("\n", start)
+            if ltext.find(key, end + 1) < 0:
+                raw = source[start:end]
+                if raw[:1] == " ":
+                    raw = raw.lstrip(" ")
+                value = decode_value(raw) if "%" in raw else raw
+                if value and "ARRAY::" not in value:
+                    self.seen[lname] = value
+                    return value
         self._materialize()
         return _Event.get(self, name, idx)
 

@@ -87,17 +87,21 @@ def _decoded(raw: Optional[str]) -> Optional[str]:
     return raw if raw is None or "%" not in raw else decode_value(raw)
 
 
+_CONTENT_NAME_SIZES = (12, 14)   # len("content-type"), len("content-length")
+
+
 def _content_fields(pairs: List[Tuple[str, str]]) -> Tuple[Optional[str], Optional[str]]:
     """``(Content-Length, Content-Type)`` of a packet in one pass, as ``_lookup`` finds them."""
     length = ctype = None
     for name, value in pairs:
-        if len(name) == 12 or len(name) == 14:
+        if len(name) in _CONTENT_NAME_SIZES:
             lname = name.lower()
             if lname == "content-type":
                 ctype = None if not value else (ctype or value)
             elif lname == "content-length":
                 length = None if not value else (length or value)
-    return _decoded(length), _decoded(ctype)
+    return (length if length is None or "%" not in length else decode_value(length),
+            ctype if ctype is None or "%" not in ctype else decode_value(ctype))  # (_decoded)
 
 
 def _atol(text: str) -> int:
@@ -107,10 +111,6 @@ def _atol(text: str) -> int:
 
 
 _ATOL = re.compile(r"[ \t\n\v\f\r]*([+-]?[0-9]+)")
-
-
-def _text(raw) -> str:
-    return raw.decode("utf-8", "surrogateescape")
 
 
 class PacketReader:
@@ -127,7 +127,7 @@ class PacketReader:
         self._buf = bytearray()
         self._scan = 0          # where the search for the end of the header block resumes
         self._head = None       # a parsed header block whose body is still arriving
-        self._heads = {}        # raw header block -> its parse (_parse_head)
+        self._heads = {}        # header block text -> its parse (_parse_head)
         self.max_content_length = max_content_length
         self.max_header_block = max_header_block
 
@@ -177,25 +177,30 @@ class PacketReader:
         if parsed is None:
             if not buf:
                 return None
-            end = self._find_end()
+            # _find_end, inline for the usual case: a whole block ending with "\n\n".
+            start = self._scan
+            end = buf.find(b"\n\n", start) + 2
+            if end < 2 or buf.find(b"\n\r\n", start, end - 1) >= 0:
+                end = self._find_end()
             if end < 0:
                 if len(buf) > self.max_header_block:
                     raise ProtocolError("header block longer than %d bytes" % self.max_header_block)
                 return None
             if end > self.max_header_block:
                 raise ProtocolError("header block longer than %d bytes" % self.max_header_block)
-            raw = bytes(buf[:end])
+            head = buf[:end].decode("utf-8", "surrogateescape")
             del buf[:end]
             self._scan = 0
             # Header blocks repeat (the same Content-Length and Content-Type), and parsing
-            # one depends on nothing but its bytes: reuse the parse.
-            parsed = self._heads.get(raw)
+            # one depends on nothing but its text: reuse the parse. Not for a bgapi reply,
+            # whose Job-UUID makes it a one-off: it would only push out blocks that repeat.
+            parsed = self._heads.get(head)
             if parsed is None:
-                parsed = self._parse_head(raw)
-                if end <= _HEAD_CACHE_BLOCK:
+                parsed = self._parse_head(head)
+                if end <= _HEAD_CACHE_BLOCK and "Job-UUID" not in head:
                     if len(self._heads) >= _HEAD_CACHE:
                         self._heads.clear()
-                    self._heads[raw] = parsed
+                    self._heads[head] = parsed
             need = parsed[3]
             if need is None:
                 return _new_tuple(Packet, (parsed[0], None, parsed[2], parsed[1]))
@@ -212,13 +217,12 @@ class PacketReader:
         del buf[:need]   # the C body is a NUL-terminated string: the part after a NUL is dropped
         return _new_tuple(Packet, (parsed[0], body, parsed[2], parsed[1]))
 
-    def _parse_head(self, raw: bytes) -> Tuple[str, List[Tuple[str, str]], Optional[str],
-                                               Optional[int]]:
-        """``(head, pairs, content type, body length or None)`` of a header block."""
-        if b"\0" in raw:
+    def _parse_head(self, head: str) -> Tuple[str, List[Tuple[str, str]], Optional[str],
+                                              Optional[int]]:
+        """``(head, pairs, content type, body length or None)`` of a header block's text."""
+        if "\0" in head:
             # Difference: the C scan stops at a NUL and then waits forever for the end.
             raise ProtocolError("NUL byte in a header block")
-        head = _text(raw)
         pairs = split_outer(head)
         length_text, ctype = _content_fields(pairs)
         if length_text is None:
