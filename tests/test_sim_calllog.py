@@ -36,11 +36,10 @@ class Log:
                                    text.decode()))
         return self.lines
 
-    def index(self, pattern):
-        for i, (_, _, _, text) in enumerate(self.lines):
-            if re.search(pattern, text):
-                return i
-        raise AssertionError("no log line matches %r" % pattern)
+    def index(self, pattern, last=False):
+        found = [i for i, (_, _, _, text) in enumerate(self.lines) if re.search(pattern, text)]
+        assert found, "no log line matches %r" % pattern
+        return found[-1] if last else found[0]
 
     def line(self, pattern):
         return self.lines[self.index(pattern)]
@@ -107,3 +106,25 @@ def test_dtmf_set_and_the_dialplan_hunt_are_logged(esl_sim_factory):
     assert log.line(r"mod_dptools.c:1671 SET loopback/9995-b \[pagd_result\]=\[42\]$")[:3] \
         == (7, 3, b)
     assert log.line(r"mod_dptools.c:1746 pagd digits=\[42\]")[0] == 6
+
+
+def test_an_a_leg_sent_to_an_extension_is_transferred_and_hunts_the_dialplan(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    log = Log(sim.port)
+    ctl = Raw(sim.port).auth()
+    assert body(ctl.cmd("api originate loopback/9998/default 9993 XML default")).startswith(
+        "+OK")
+    log.until("EXECUTE [depth=0] loopback/9998-a answer()")
+    # mod_commands transfers the answered A-leg; its thread routes it through the dialplan.
+    assert log.index(r"switch_ivr.c:2296 \(loopback/9998-a\) State Change CS_CONSUME_MEDIA -> "
+                     r"CS_ROUTING") + 1 == \
+        log.index(r"switch_ivr.c:2303 Transfer loopback/9998-a to XML\[9993@default\]")
+    assert log.index(r"Transfer loopback/9998-a") < \
+        log.index(r"loopback/9998-a Standard ROUTING") < \
+        log.index(r"Processing Outbound Call <default>->9993 in context default") < \
+        log.index(r"^Dialplan: loopback/9998-a Regex \(PASS\) \[answer_tone_loops_hangup\]") < \
+        log.index(r"switch_core_state_machine.c:281 \(loopback/9998-a\) State Change "
+                  r"CS_ROUTING -> CS_EXECUTE") < \
+        log.index(r"\(loopback/9998-a\) State ROUTING going to sleep", last=True) < \
+        log.index(r"\(loopback/9998-a\) Running State Change CS_EXECUTE", last=True)
+    ctl.cmd("api hupall")

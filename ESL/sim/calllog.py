@@ -13,7 +13,7 @@ from typing import Optional, Tuple
 __all__ = ["UUID_LOG", "SESSION_LOG", "Site", "ANSWER_APP", "HANGUP_APP", "LOOPBACK_ANSWER",
            "LOOPBACK_HANGUP", "MARK_ANSWERED", "TRANSFER", "ROUTED", "NO_ROUTE", "state_change",
            "running", "state_line", "endpoint_line", "standard_line", "handlers", "asleep",
-           "enter_state",
+           "enter_state", "hunting", "hunt_line",
            "callstate", "hangup_line", "hangup_state", "reporting", "destroy_wait",
            "destroy_begin", "destroy_end", "dtmf_received", "dtmf_sent"]
 
@@ -84,6 +84,7 @@ def open_sessions(chan) -> int:
 
 def running(chan, state: str, site: Site = RUN) -> None:
     """The thread takes up ``state``: "Running State Change" (with the session counts)."""
+    chan.log_running = state
     _log(chan, 7, "(%s) Running State Change %s (Cur %d Tot %d)" % (
         chan.name, state, open_sessions(chan), chan.sw.session_count_total), site, UUID_LOG)
 
@@ -128,16 +129,30 @@ def handlers(chan, state: str) -> None:
     standard_line(chan, state)
 
 
-def enter_state(chan, state: str, site: Site) -> None:
-    """Request ``state`` from ``site`` and take it up at once: the state change, the old
-    state's "going to sleep", then the new state's running, state and handler lines (the
-    channel's CHANNEL_STATE fires in between)."""
-    state_change(chan, state, site)
-    asleep(chan, chan.running)
+def enter_state(chan, state: str, site: Optional[Site] = None) -> None:
+    """Request ``state`` from ``site`` (None: requested already) and take it up at once: the
+    state change, the old state's "going to sleep", then the new state's running, state and
+    handler lines (the channel's CHANNEL_STATE fires in between)."""
+    if site is not None:
+        state_change(chan, state, site)
+    asleep(chan, getattr(chan, "log_running", chan.running))
     chan.set_state(state)
     running(chan, state)
     state_line(chan, state)
     handlers(chan, state)
+
+
+def hunting(chan, dest: str, context: str) -> None:
+    """mod_dialplan_xml starts hunting ``dest`` in ``context`` for the leg's caller."""
+    _log(chan, 6, "Processing %s <%s>->%s in context %s" % (
+        chan.profile.get("Caller-ID-Name", ""), chan.profile.get("Caller-ID-Number", ""), dest,
+        context), ("mod_dialplan_xml.c", "dialplan_hunt", 648))
+
+
+def hunt_line(chan, text: str, func: str, line: int) -> None:
+    """One line of the hunt's trace (see :meth:`~ESL.sim.config.Dialplan.route`)."""
+    chan.sw.log(7, "Dialplan: %s %s" % (chan.name, text), "mod_dialplan_xml.c", func, line,
+                chan.uuid, clean=True)
 
 
 def callstate(chan, old: str, new: str, site: Site) -> None:

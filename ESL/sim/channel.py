@@ -545,16 +545,13 @@ class Channel:
         """The dialplan's applications for this leg's destination and context (XML dialplan)."""
         p = self.profile
         context = p.get("Context", "default")
-        self.log(6, "Processing %s <%s>->%s in context %s" % (
-            p.get("Caller-ID-Name", ""), p.get("Caller-ID-Number", ""),
-            p.get("Destination-Number", ""), context),
-            ("mod_dialplan_xml.c", "dialplan_hunt", 648))
+        calllog.hunting(self, p.get("Destination-Number", ""), context)
         apps = self.sw.config.dialplan.route(context, {
             "destination_number": p.get("Destination-Number", ""),
             "caller_id_number": p.get("Caller-ID-Number", ""),
             "caller_id_name": p.get("Caller-ID-Name", ""), "context": context,
             "ani": p.get("ANI", ""), "uuid": self.uuid, "source": p.get("Source", ""),
-            "chan_name": self.name}, self.getvar, self._trace_dialplan)
+            "chan_name": self.name}, self.getvar, lambda *line: calllog.hunt_line(self, *line))
         return apps
 
     def no_route(self) -> None:
@@ -562,10 +559,6 @@ class Channel:
         self.log(6, "No Route, Aborting", ("switch_core_state_machine.c",
                                            "switch_core_standard_on_routing", 306))
         self.hangup("NO_ROUTE_DESTINATION", NO_ROUTE)
-
-    def _trace_dialplan(self, text: str, func: str, line: int) -> None:
-        self.log(7, "Dialplan: %s %s" % (self.name, text), ("mod_dialplan_xml.c", func, line),
-                 clean=True)
 
     @property
     def leaving(self) -> bool:
@@ -576,8 +569,9 @@ class Channel:
         """Send the channel back through the dialplan to ``exten`` (``transfer``): the running
         application returns, then the channel routes again (CS_ROUTING, CS_EXECUTE)."""
         context = context or self.profile.get("Context", "default")
+        calllog.state_change(self, "CS_ROUTING", TRANSFER)
         self.sw.log(5, "Transfer %s to %s[%s@%s]" % (self.name, dialplan, exten, context),
-                    "switch_ivr.c", "switch_ivr_session_transfer", 2097, self.uuid)
+                    "switch_ivr.c", "switch_ivr_session_transfer", 2303, self.uuid)
         history = self.getvar("transfer_history")
         entry = "%d:%s:bl_xfer:%s/%s/%s" % (int(time.time()), self.uuid, exten, context,
                                             dialplan.lower())
@@ -610,7 +604,7 @@ class Channel:
             self.transfer_to = None
             self.profile["Destination-Number"] = exten
             self.profile["Context"] = context
-            calllog.enter_state(self, "CS_ROUTING", TRANSFER)
+            calllog.enter_state(self, "CS_ROUTING")   # requested by transfer()
             apps = self.route()
             if not apps:
                 self.no_route()

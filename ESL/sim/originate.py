@@ -146,12 +146,14 @@ def api_originate(sw, arg) -> Generator:
     a.hit_dialplan = True
     a.fire("CALL_UPDATE", pre=(("Direction", "RECV"),), name="CALL_UPDATE")
     if a_apps is None:
-        sw.log(5, "Transfer %s to %s[%s@%s]" % (a.name, a_dialplan.upper(), a_route, a_context),
-               "switch_ivr.c", "switch_ivr_session_transfer", 2262, a.uuid)
-        calllog.state_change(a, "CS_ROUTING", ("switch_ivr.c", "switch_ivr_session_transfer",
-                                               2296))
-        a_apps = sw.config.dialplan.route(a_context, {"destination_number": a_route},
-                                          a.getvar) if a_dialplan == "xml" else []
+        calllog.state_change(a, "CS_ROUTING", calllog.TRANSFER)
+        sw.log(5, "Transfer %s to %s[%s@%s]" % (a.name, extra[0] if extra else "XML", a_route,
+                                                 a_context),
+               "switch_ivr.c", "switch_ivr_session_transfer", 2303, a.uuid)
+        a.log_hunt = (a_route, a_context, [])   # logged by the A-leg's thread (_a_leg)
+        a_apps = sw.config.dialplan.route(a_context, {"destination_number": a_route}, a.getvar,
+                                          lambda *line: a.log_hunt[2].append(line)) \
+            if a_dialplan.lower() == "xml" else []
     else:
         calllog.state_change(a, "CS_EXECUTE", ("mod_commands.c", "originate_function", 5191))
     if a.endpoint is not None:
@@ -539,6 +541,10 @@ def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
         calllog.state_line(a, state)
         calllog.handlers(a, state)
         if state == "CS_ROUTING":   # routed by the dialplan (originate to an extension)
+            dest, context, lines = a.log_hunt
+            calllog.hunting(a, dest, context)
+            for line in lines:
+                calllog.hunt_line(a, *line)
             calllog.enter_state(a, "CS_EXECUTE", ROUTED)
     yield None
     yield from a.run_apps(apps)
