@@ -42,7 +42,7 @@ except re.error:    # no possessive repeats before Python 3.11: the exact path o
 # then decode to another text than it shows (\- is -, \: is :, \u is special).
 _UNUSUAL_ESCAPE = re.compile(r'\\[^"bfnrt]')
 # A '[' in a name (and in a few values: harmless, the exact path is taken).
-_NAME_BRACKET = re.compile(r'\[[^"]*+":"')
+_NAME_BRACKET = re.compile(r'\[[^"]*":"')
 # Header names answered from the text: ASCII, none of the characters the search relies on.
 _ORDINARY_NAME = re.compile(r'[^"\\,:\[\x00-\x1f\x7f-\U0010ffff]+')
 _keys = {}      # ordinary name -> ('"name":"', '"lower-cased name":"', the same as bytes)
