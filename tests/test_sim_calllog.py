@@ -128,3 +128,18 @@ def test_an_a_leg_sent_to_an_extension_is_transferred_and_hunts_the_dialplan(esl
         log.index(r"\(loopback/9998-a\) State ROUTING going to sleep", last=True) < \
         log.index(r"\(loopback/9998-a\) Running State Change CS_EXECUTE", last=True)
     ctl.cmd("api hupall")
+
+
+def test_the_socket_application_logs_each_host_it_tries(esl_sim_factory, tmp_path):
+    from conftest import free_port, socket_dialplan_conf
+    port = free_port()   # nobody listens there: the application fails, the leg hangs up
+    sim = esl_sim_factory(socket_dialplan_conf(tmp_path, port))
+    log = Log(sim.port)
+    ctl = Raw(sim.port).auth()
+    ctl.cmd("api originate loopback/9999/default &park")
+    log.until("(loopback/9999-b) State DESTROY going to sleep")
+    trying = log.line(r"\[NOTICE\] mod_event_socket.c:452 Trying host: 127.0.0.1:%d$" % port)
+    assert trying[:2] == (5, 3)
+    assert log.index(r"EXECUTE \[depth=0\] loopback/9999-b socket\(") < \
+        log.index(r"Trying host: ") < \
+        log.index(r"Hangup loopback/9999-b \[CS_EXECUTE\] \[DESTINATION_OUT_OF_ORDER\]")

@@ -13,7 +13,7 @@ import time
 import wave
 from typing import Generator, List, Optional
 
-from .calllog import HANGUP_APP
+from .calllog import HANGUP_APP, SOCKET_TRYING
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS
 from .bridge import bridge_to
@@ -484,6 +484,8 @@ def app_socket(chan: Channel, data: str) -> Generator:
     is_async = "async" in parts[1:]
     full = "full" in parts[1:]
     done = chan.loop.signal()
+    if targets:   # the connector logs any further host it has to try
+        chan.log(5, "Trying host: %s" % targets[0], SOCKET_TRYING)
     chan.sw.connect_outbound(chan, targets, is_async, full, done)
     listener = yield done
     if listener is None:

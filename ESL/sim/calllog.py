@@ -11,9 +11,9 @@ writes first is decided by the call flows that call them (:mod:`.originate`, :mo
 from typing import Optional, Tuple
 
 __all__ = ["UUID_LOG", "SESSION_LOG", "Site", "ANSWER_APP", "HANGUP_APP", "LOOPBACK_ANSWER",
-           "LOOPBACK_HANGUP", "MARK_ANSWERED", "TRANSFER", "ROUTED", "NO_ROUTE", "state_change",
-           "running", "state_line", "endpoint_line", "standard_line", "handlers", "asleep",
-           "enter_state", "hunting", "hunt_line",
+           "LOOPBACK_HANGUP", "MARK_ANSWERED", "TRANSFER", "ROUTED", "NO_ROUTE",
+           "SOCKET_TRYING", "state_change", "running", "state_line", "endpoint_line",
+           "standard_line", "handlers", "asleep", "enter_state", "hunting", "hunt_line",
            "callstate", "hangup_line", "hangup_state", "reporting", "destroy_wait",
            "destroy_begin", "destroy_end", "dtmf_received", "dtmf_sent"]
 
@@ -29,6 +29,7 @@ MARK_ANSWERED = ("switch_channel.c", "switch_channel_perform_mark_answered", 391
 TRANSFER = ("switch_ivr.c", "switch_ivr_session_transfer", 2296)
 ROUTED = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 281)
 NO_ROUTE = ("switch_core_state_machine.c", "switch_core_standard_on_routing", 307)
+SOCKET_TRYING = ("mod_event_socket.c", "socket_function", 452)   # "Trying host: h:p"
 
 SM = "switch_core_state_machine.c"
 RUN = (SM, "switch_core_session_run", 581)

@@ -7,6 +7,7 @@ import socket
 import threading
 from typing import List
 
+from .calllog import SOCKET_TRYING
 from .listener import Listener
 
 __all__ = ["start_outbound"]
@@ -20,7 +21,9 @@ def start_outbound(sim, chan, targets: List[str], async_mode: bool, full: bool, 
     """
     def work():
         listener = None
-        for target in targets:
+        for number, target in enumerate(targets):
+            if number:   # the application logged the first one (on the channel's thread)
+                sim.switch.log(5, "Trying host: %s" % target, *SOCKET_TRYING, uuid=chan.uuid)
             host, _, port = target.rpartition(":")
             try:
                 sock = socket.create_connection((host or "127.0.0.1", int(port)), timeout=5)
