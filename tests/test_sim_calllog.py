@@ -140,6 +140,10 @@ def test_the_socket_application_logs_each_host_it_tries(esl_sim_factory, tmp_pat
     log.until("(loopback/9999-b) State DESTROY going to sleep")
     trying = log.line(r"\[NOTICE\] mod_event_socket.c:452 Trying host: 127.0.0.1:%d$" % port)
     assert trying[:2] == (5, 3)
+    # As mod_event_socket: each failed host and the failure logged, and the dialplan goes on.
+    assert log.line(r"mod_event_socket.c:486 Socket Error: Connection refused$")[:2] == (3, 3)
     assert log.index(r"EXECUTE \[depth=0\] loopback/9999-b socket\(") < \
-        log.index(r"Trying host: ") < \
-        log.index(r"Hangup loopback/9999-b \[CS_EXECUTE\] \[DESTINATION_OUT_OF_ORDER\]")
+        log.index(r"Trying host: ") < log.index(r"Socket Error: ") < \
+        log.index(r"mod_event_socket.c:490 Socket Error!$") < \
+        log.index(r"loopback/9999-b has executed the last dialplan instruction, hanging up.") < \
+        log.index(r"Hangup loopback/9999-b \[CS_EXECUTE\] \[NORMAL_CLEARING\]")

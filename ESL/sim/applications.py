@@ -488,8 +488,8 @@ def app_socket(chan: Channel, data: str) -> Generator:
         chan.log(5, "Trying host: %s" % targets[0], SOCKET_TRYING)
     chan.sw.connect_outbound(chan, targets, is_async, full, done)
     listener = yield done
-    if listener is None:
-        chan.hangup("DESTINATION_OUT_OF_ORDER")
+    if listener is None:   # as mod_event_socket: logged, and the dialplan goes on
+        chan.sw.log(3, "Socket Error!", SOCKET_TRYING[0], SOCKET_TRYING[1], 490, chan.uuid)
         return
     if is_async:
         yield from park_loop(chan)

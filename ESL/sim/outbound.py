@@ -27,7 +27,11 @@ def start_outbound(sim, chan, targets: List[str], async_mode: bool, full: bool, 
             host, _, port = target.rpartition(":")
             try:
                 sock = socket.create_connection((host or "127.0.0.1", int(port)), timeout=5)
-            except (OSError, ValueError):
+            except OSError as exc:
+                sim.switch.log(3, "Socket Error: %s" % (exc.strerror or exc), SOCKET_TRYING[0],
+                               SOCKET_TRYING[1], 486, chan.uuid)
+                continue
+            except ValueError:
                 continue
             sock.settimeout(None)
             listener = Listener(sim, sock, sock.getpeername(), channel=chan,
