@@ -425,6 +425,10 @@ def _await_answer(sw, a: Channel, timeout: float, b: Optional[Channel] = None) -
         yield a.answered_sig
     if not a.answered_sig.value:
         cause = a.hangup_cause or (b.hangup_cause if b is not None else None) or "NO_ANSWER"
+        if cause != "NO_ANSWER":   # a timeout is not logged as an error
+            sw.log(7, "Originate Resulted in Error Cause: %d [%s]" % (
+                HANGUP_CAUSES.get(cause, 0), cause), "switch_ivr_originate.c",
+                "switch_ivr_originate", 4056, a.originator.uuid if a.originator else "")
         if not a.hungup:
             a.hangup(cause)
         if not a.running.startswith("CS_HANGUP") and a.running != "CS_DESTROY":
