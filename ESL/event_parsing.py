@@ -284,9 +284,9 @@ def _plain_text_event(source):
     if "[" in head:
         return None
     ltext = "\n" + head.lower()
-    find = ltext.find           # (a few literal searches cost less than one regex pass)
-    if find("\n_body:") >= 0:
+    if "\n_body:" in ltext:      # (a few literal searches cost less than one regex pass)
         return None
+    find = ltext.find
     ev = _new(_TextEvent)
     ev.etype = CUSTOM
     ev.subclass = ev.body = ev.cursors = None
@@ -298,7 +298,7 @@ def _plain_text_event(source):
         value = _UNSURE if find("\nevent-name:", pos + 1) >= 0 else _value_at(source, pos + 11)
         if value is _UNSURE:
             return None
-        seen["event-name"] = value
+        seen["event-name"] = seen["Event-Name"] = value   # (as a client usually asks)
         etype = name_event(value)
         if etype is not None:
             ev.etype = etype
@@ -397,7 +397,7 @@ class _TextEvent(_LazyEvent):
     ``get`` reads a header from the text (exact, see :func:`_value_at`) and falls back to the
     lists when unsure; the lists are built with :func:`_plain_event_lists`, the exact general
     path. ``source`` is the body text, ``ltext`` ``"\\n"`` + its header text lower-cased,
-    ``seen`` the values already looked up.
+    ``seen`` the values already looked up (by the name as asked for and lower-cased).
     """
     __slots__ = ()
 
@@ -418,10 +418,15 @@ class _TextEvent(_LazyEvent):
         """``_Event.get``, answered from the text where that is exact."""
         if name is None:
             return None
+        if idx < 0:
+            value = self.seen.get(name)     # (keys: names asked for, and lower-cased)
+            if value is not None:
+                return value
         if idx < 0 and name.isascii() and ":" not in name and "\n" not in name:
             lname = name.lower()
             value = self.seen.get(lname)
             if value is not None:
+                self.seen[name] = value
                 return value
             # _value_at, inline, once the name is known to be unique.
             key = "\n" + lname + ":"
@@ -438,7 +443,7 @@ class _TextEvent(_LazyEvent):
                     raw = raw.lstrip(" ")
                 value = decode_value(raw) if "%" in raw else raw
                 if value and "ARRAY::" not in value:
-                    self.seen[lname] = value
+                    self.seen[lname] = self.seen[name] = value
                     return value
         self._materialize()
         return _Event.get(self, name, idx)
