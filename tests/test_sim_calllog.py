@@ -127,7 +127,10 @@ def test_an_a_leg_sent_to_an_extension_is_transferred_and_hunts_the_dialplan(esl
                   r"CS_ROUTING -> CS_EXECUTE") < \
         log.index(r"\(loopback/9998-a\) State ROUTING going to sleep", last=True) < \
         log.index(r"\(loopback/9998-a\) Running State Change CS_EXECUTE", last=True)
-    ctl.cmd("api hupall")
+    ctl.cmd("api hupall")   # its hangups are logged at switch_core_session_hupall
+    log.until("(loopback/9998-a) State DESTROY going to sleep")
+    assert log.line(r"switch_core_session.c:407 Hangup loopback/9998-a \[CS_EXECUTE\] "
+                    r"\[MANAGER_REQUEST\]")[:2] == (5, 0)
 
 
 def test_the_socket_application_logs_each_host_it_tries(esl_sim_factory, tmp_path):

@@ -376,7 +376,9 @@ def api_hupall(sw, arg):
     var, value = (parts[1], parts[2]) if len(parts) > 2 else (None, None)
     for chan in list(sw.channels.values()):
         if var is None or chan.getvar(var) == value:
-            chan.hangup(cause if cause in HANGUP_CAUSES else "MANAGER_REQUEST")
+            chan.hangup(cause if cause in HANGUP_CAUSES else "MANAGER_REQUEST", (
+                "switch_core_session.c", "switch_core_session_hupall", 407) if var is None else (
+                "switch_core_session.c", "switch_core_session_hupall_matching_vars_ans", 260))
     return "+OK hangup all channels with cause %s\n" % cause
 
 
