@@ -86,6 +86,8 @@ def open_sessions(chan) -> int:
 def running(chan, state: str, site: Site = RUN) -> None:
     """The thread takes up ``state``: "Running State Change" (with the session counts)."""
     chan.log_running = state
+    if not chan.sw.logs_at(7):
+        return   # counting the open sessions costs a pass over every channel
     _log(chan, 7, "(%s) Running State Change %s (Cur %d Tot %d)" % (
         chan.name, state, open_sessions(chan), chan.sw.session_count_total), site, UUID_LOG)
 

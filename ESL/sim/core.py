@@ -171,6 +171,11 @@ class Switch:
         with self._lock:
             return reader(self.db)
 
+    def logs_at(self, level: int) -> bool:
+        """True if some listener logs at ``level`` (a cheap check before costly log text)."""
+        return any(lst.log_level is not None and level <= lst.log_level
+                   for lst in list(self.listeners))
+
     def log(self, level: int, text: str, file: str = "switch_core.c", func: str = "",
             line: int = 0, uuid: str = "", clean: bool = False,
             text_channel: int = 3) -> None:
