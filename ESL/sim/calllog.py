@@ -6,7 +6,8 @@ lines switch_channel logs by uuid with its *caller's* location (state changes, c
 changes, answer, hangup), 1 for the dialplan's clean lines. The helpers below write the lines
 of one leg's session thread (switch_core_session_run: "Running State Change", "State X", the
 endpoint's and the standard handlers' lines, "State X going to sleep"); which leg's thread
-writes first is decided by the call flows that call them (:mod:`.originate`, :mod:`.channel`).
+writes first is decided by the call flows that call them (:mod:`.originate`, :mod:`.legs`,
+:mod:`.channel`).
 """
 from typing import Optional, Tuple
 
