@@ -29,6 +29,7 @@ _RECV_SIZE = 65536
 # is written with a plain sendall().
 _DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 _REPLY_TYPES = ("api/response", "command/reply")
+_wrap_event = ESLevent._wrap     # (bound once: the receive paths call it for every packet)
 
 _OVERLOAD_ERROR = (
     "Wrong number or type of arguments for overloaded function 'new_ESLconnection'.\n"
@@ -341,7 +342,7 @@ class ESLconnection:
         head, body, _ctype, pairs = packet     # (a tuple: unpacked at C speed)
         ev = socket_data_event(head, body, pairs)
         # ESLevent._socket_data, inline; handed_out leaves a _BlockEvent as it is.
-        return ESLevent._wrap(ev if type(ev) is _BlockEvent else handed_out(ev))
+        return _wrap_event(ev if type(ev) is _BlockEvent else handed_out(ev))
 
     def _arrived(self) -> bool:
         """True while packets that fully arrived are still undelivered.
@@ -386,7 +387,7 @@ class ESLconnection:
         if self._last_inner == "text/event-plain":
             # _last_event, inline for the common case: an ordinary plain event.
             ev = _plain_text_event(packet[1])     # (plain_event's fast path)
-            return ESLevent._wrap(ev if ev is not None else handed_out(plain_event(packet[1])))
+            return _wrap_event(ev if ev is not None else handed_out(plain_event(packet[1])))
         return self._last_event()
 
     def _last_event(self) -> Optional[ESLevent]:
