@@ -229,3 +229,23 @@ def test_both_legs_hung_up_at_once_each_send_a_bye(tmp_path, esl_sim_factory):
     assert sorted((h["Call-Direction"], h["Hangup-Cause"],
                    h["variable_sip_hangup_disposition"]) for h in seen) == [
         ("inbound", "MANAGER_REQUEST", "send_bye"), ("outbound", "MANAGER_REQUEST", "send_bye")]
+
+
+def test_sip_h_variables_reach_the_other_leg_as_headers(tmp_path, esl_sim_factory):
+    # The A-leg's sip_h_X-* variables leave as INVITE headers; the receiving profile sets the
+    # X-/P- ones as sip_h_ variables on its inbound leg (switchio tracks its calls by them),
+    # not other headers.
+    sim = esl_sim_factory(sip_conf(tmp_path))
+    ev = watch(sim, "CHANNEL_CREATE CHANNEL_HANGUP_COMPLETE")
+    a_uuid = api(ev, "originate {sip_h_X-Track=abc1,sip_h_P-Asserted=x,sip_h_Subject=no}"
+                 + TARGET % "400" + " &park").split()[1].strip()
+    b_create = next(h for h in collect(ev, "CHANNEL_CREATE", "CHANNEL_CREATE")
+                    if h["Unique-ID"] != a_uuid)
+    assert b_create["variable_sip_h_X-Track"] == "abc1"
+    assert b_create["variable_sip_h_P-Asserted"] == "x"
+    assert "variable_sip_h_Subject" not in b_create
+    names = list(b_create)
+    assert names.index("variable_max_forwards") < names.index("variable_sip_h_X-Track") \
+        < names.index("variable_switch_r_sdp")
+    assert api(ev, "hupall").startswith("+OK")
+    collect(ev, "CHANNEL_HANGUP_COMPLETE", "CHANNEL_HANGUP_COMPLETE")

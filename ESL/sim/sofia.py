@@ -71,6 +71,23 @@ _RTP_FLOATS = {"in_jitter_min_variance": "0.00", "in_jitter_max_variance": "0.00
 HOP = 0.005   # how long a SIP message takes from one leg to the other over loopback
 
 
+def _extra_headers(a: Channel) -> List[Tuple[str, str]]:
+    """The ``sip_h_<Header>`` variables the INVITE gives the receiving leg: the A-leg's
+    ``sip_h_*`` variables leave as headers, and mod_sofia keeps the ``X-``, ``P-``, ``K-``,
+    ``On*``, ``User-to-User``, ``Accept-Language`` and ``Diversion`` ones."""
+    out = []   # type: List[Tuple[str, str]]
+    for name, value in a.vars:
+        header = name[len("sip_h_"):]
+        if name[:len("sip_h_")].lower() == "sip_h_" and header and value and (
+                header.lower().startswith(("x-", "p-", "k-", "on"))
+                or header.lower() in _KEPT_HEADERS):
+            out.append(("sip_h_" + header, value))
+    return out
+
+
+_KEPT_HEADERS = ("user-to-user", "accept-language", "diversion")
+
+
 def _tag(size: int = 13) -> str:
     return "".join(random.choice(_TAG_CHARS) for _ in range(size))
 
@@ -238,8 +255,8 @@ class SipDialog:
                 ("sip_contact_user", "mod_sofia"), ("sip_contact_port", c.port),
                 ("sip_contact_uri", "mod_sofia@%s:%s" % (c.ip, c.port)),
                 ("sip_contact_host", c.ip), ("sip_user_agent", USER_AGENT),
-                ("sip_via_host", c.ip), ("sip_via_rport", c.port), ("max_forwards", "70"),
-                ("switch_r_sdp", offer), ("ep_codec_string", _ep_codecs(self.codecs)),
+                ("sip_via_host", c.ip), ("sip_via_rport", c.port), ("max_forwards", "70")
+                ] + _extra_headers(self.a) + [("switch_r_sdp", offer), ("ep_codec_string", _ep_codecs(self.codecs)),
                 ("rtp_use_codec_string", ",".join(self.codecs)),
                 ("remote_video_media_flow", "inactive"), ("remote_text_media_flow", "inactive"),
                 ("remote_audio_media_flow", "sendrecv"), ("audio_media_flow", "sendrecv"),
