@@ -26,6 +26,7 @@ from .core import Switch
 from .listener import Listener
 from .originate import inbound_call
 from .outbound import start_outbound
+from .say import SAY_APPLICATIONS
 
 __all__ = ["Simulator", "Call", "Config", "ConfigError"]
 
@@ -56,7 +57,7 @@ class Simulator:
         self.switch.conf_dir = conf_dir
         # The layers above the switch model plug in here, so it never imports them.
         self.switch.api_commands = dict(API)
-        self.switch.applications = dict(APPLICATIONS)
+        self.switch.applications = dict(APPLICATIONS, **SAY_APPLICATIONS)
         self.switch.connect_outbound = (
             lambda chan, targets, async_mode, full, done:
             start_outbound(self, chan, targets, async_mode, full, done))
