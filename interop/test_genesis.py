@@ -4,7 +4,7 @@ outbound handler served by genesis' Outbound server."""
 import asyncio
 
 from conftest import PASSWORD, free_port
-from genesis import Channel, Inbound, Outbound
+from genesis import Channel, Consumer, Inbound, Outbound
 
 
 def run(coro, timeout=30):
@@ -92,4 +92,102 @@ def test_outbound_handler(sim_port):
                 assert handled == [(uuid, "9998")]
         finally:
             await server.stop()
+    run(scenario())
+
+
+def test_outbound_ivr_says_reads_digits_and_hears_dtmf(sim_port):
+    port = free_port()
+    log = []
+
+    async def handler(session):
+        channel = session.channel
+        heard = []
+
+        @channel.on_dtmf()
+        async def on_digit(digit):
+            heard.append(digit)
+        await channel.answer()
+        said = await channel.say("123")
+        log.append(("say", said["Application"]))
+        await channel.log("INFO", "genesis was here")
+        got = await channel.play_and_get_digits(
+            tries=1, timeout=5000, terminators="#", file="tone_stream://%(200,0,600)",
+            minimal=1, maximum=3, var_name="digits", regexp="\\d+",
+            invalid_file="silence_stream://100")
+        log.append(("digits", got["variable_digits"]))
+        for _ in range(100):
+            if len(heard) == 3:
+                break
+            await asyncio.sleep(0.02)
+        log.append(("dtmf", heard))
+        await channel.hangup()
+
+    async def scenario():
+        server = Outbound(handler, host="127.0.0.1", port=port)
+        await server.start(block=False)
+        try:
+            async with Inbound("127.0.0.1", sim_port, PASSWORD) as client:
+                created, hangups, reading = asyncio.Queue(), asyncio.Queue(), asyncio.Queue()
+
+                async def on_create(event):
+                    created.put_nowait(event["Unique-ID"])
+
+                async def on_execute(event):
+                    if event["Application"] == "play_and_get_digits":
+                        reading.put_nowait(event)
+
+                async def on_hangup(event):
+                    hangups.put_nowait(event)
+                client.on("CHANNEL_CREATE", on_create)
+                client.on("CHANNEL_HANGUP_COMPLETE", on_hangup)
+                client.on("CHANNEL_EXECUTE", on_execute)
+                await client.send("event plain CHANNEL_CREATE CHANNEL_EXECUTE "
+                                  "CHANNEL_HANGUP_COMPLETE")
+                uuid = (await client.send("api originate loopback/9998/default "
+                                          "&socket(127.0.0.1:%d async full)" % port)
+                        ).body[4:].strip()
+                legs = {await asyncio.wait_for(created.get(), 10) for _ in range(2)}
+                partner = (legs - {uuid}).pop()
+                # Digits sent to the loopback partner reach the A-leg the handler drives,
+                # once it reads them (the async socket's park drops digits, as FreeSWITCH's).
+                assert (await asyncio.wait_for(reading.get(), 10))["Unique-ID"] == uuid
+                assert (await client.send("api uuid_send_dtmf %s 42#" % partner)
+                        ).body.startswith("+OK")
+                for _ in range(2):
+                    await asyncio.wait_for(hangups.get(), 15)
+                assert log == [("say", "say"), ("digits", "42"), ("dtmf", ["4", "2", "#"])]
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+def test_consumer_and_uuid_bridge(sim_port):
+    async def scenario():
+        consumer = Consumer("127.0.0.1", sim_port, PASSWORD)
+        bridged = asyncio.Queue()
+
+        @consumer.handle("CHANNEL_BRIDGE")
+        async def on_bridge(event):
+            bridged.put_nowait(event)
+        consuming = asyncio.create_task(consumer.start())
+        try:
+            async with Inbound("127.0.0.1", sim_port, PASSWORD) as client:
+                for _ in range(250):   # the consumer has subscribed once it is connected
+                    if consumer.protocol.is_connected:
+                        break
+                    await asyncio.sleep(0.02)
+                await asyncio.sleep(0.2)
+                first = await Channel.create(client, "loopback/9998/default")
+                second = await Channel.create(client, "loopback/9998/default")
+                # Channel.bridge from an inbound connection is api uuid_bridge.
+                reply = await first.bridge(second)
+                assert reply.body.startswith("+OK")
+                event = await asyncio.wait_for(bridged.get(), 10)
+                assert {event["Bridge-A-Unique-ID"], event["Bridge-B-Unique-ID"]} == \
+                    {first.uuid, second.uuid}
+                await first.hangup()
+                await second.hangup()
+        finally:
+            await consumer.stop()
+            consuming.cancel()
     run(scenario())

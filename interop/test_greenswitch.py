@@ -101,3 +101,61 @@ def test_outbound_handler(sim_port):
         fs.stop()
         server.stop()
         listening.join(5)
+
+
+class IVR:
+    """A greenswitch outbound IVR: digits, say, park and uuid_break, a bridge, hangup."""
+    log = []
+
+    def __init__(self, session):
+        self.session = session
+
+    def run(self):
+        s = self.session
+        s.connect()
+        s.myevents()
+        s.answer()
+        done = s.call_command("set", "ivr=greenswitch", block=True)
+        IVR.log.append(("set", done.headers["variable_ivr"]))
+        IVR.log.append(("digits", s.play_and_get_digits(
+            min_digits=1, max_digits=3, max_attempts=1, timeout=5000, terminators="#",
+            prompt_file="tone_stream://%(200,0,600)", error_file="silence_stream://100",
+            variable="digits", digits_regex="\\d+", digit_timeout=3000, transfer_on_fail="")))
+        said = s.say(text="123", response_timeout=10)
+        IVR.log.append(("say", said.headers["Application"]))
+        s.park()
+        s.uuid_break()
+        bridged = s.bridge("loopback/9993/default", block=True, response_timeout=15)
+        IVR.log.append(("bridge", bridged.headers["variable_bridge_hangup_cause"]))
+        s.hangup()
+
+
+def test_outbound_ivr_reads_digits_says_and_bridges(sim_port):
+    port = free_port()
+    server = greenswitch.OutboundESLServer(bind_address="127.0.0.1", bind_port=port,
+                                           application=IVR)
+    listening = gevent.spawn(server.listen)
+    fs = connect(sim_port)
+    try:
+        created, hangups, executed = [], [], []
+        fs.register_handle("CHANNEL_CREATE", created.append)
+        fs.register_handle("CHANNEL_EXECUTE", executed.append)
+        fs.register_handle("CHANNEL_HANGUP_COMPLETE", hangups.append)
+        fs.send("event plain CHANNEL_CREATE CHANNEL_EXECUTE CHANNEL_HANGUP_COMPLETE")
+        assert gwait(lambda: server.bound_port == port)
+        uuid = fs.send("api originate loopback/9998/default "
+                       "&socket(127.0.0.1:%d async full)" % port).data[4:].strip()
+        # The async socket's park drops digits (as FreeSWITCH's): send them once it reads.
+        assert gwait(lambda: any(e.headers["Application"] == "play_and_get_digits"
+                                 for e in executed))
+        partner = [e.headers["Unique-ID"] for e in created if e.headers["Unique-ID"] != uuid][0]
+        # Digits sent to the loopback partner reach the A-leg's play_and_get_digits.
+        assert fs.send("api uuid_send_dtmf %s 42#" % partner).data.startswith("+OK")
+        # The A-leg, its partner, the bridged 9993 call's two legs.
+        assert gwait(lambda: len(hangups) == 4, 30)
+        assert IVR.log == [("set", "greenswitch"), ("digits", "42"), ("say", "say"),
+                           ("bridge", "NORMAL_CLEARING")]
+    finally:
+        fs.stop()
+        server.stop()
+        listening.join(5)
