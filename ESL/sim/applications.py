@@ -7,7 +7,6 @@ CHANNEL_EXECUTE_COMPLETE around it. The :class:`~ESL.sim.Simulator` installs
 time it would play, a recording is a silent WAV file of the time it ran, digits come from DTMF
 (:meth:`Channel.receive_dtmf <ESL.sim.channel.Channel.receive_dtmf>`).
 """
-import os
 import re
 import time
 import wave
@@ -16,93 +15,12 @@ from typing import Generator, List, Optional
 from .calllog import HANGUP_APP, SOCKET_TRYING
 from .channel import FRAME, Channel
 from .core import LOG_LEVELS
+from .media import file_seconds, playback_counts, to_int, tone_duration, tone_kind
 from .bridge import bridge_to
 from .sched_commands import schedule
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
            "file_seconds", "record_session", "hash_op"]
-
-
-def tone_duration(spec: str) -> float:
-    """Seconds a ``tone_stream://`` spec plays: loops × the sum of its on/off times.
-
-    Loops come from ``L=N`` or a trailing ``;loops=N`` (mod_tone_stream reads both).
-    """
-    loops = 1
-    total_ms = 0
-    for part in spec.split(";"):
-        part = part.strip()
-        m = re.match(r"^(?:[lL]|loops)=(-?\d+)$", part)
-        if m:
-            loops = int(m.group(1))
-            continue
-        for tone in re.findall(r"%\(([^)]*)\)", part):
-            nums = [x.strip() for x in tone.split(",")]
-            try:
-                total_ms += int(nums[0]) + (int(nums[1]) if len(nums) > 1 else 0)
-            except ValueError:
-                pass
-    if loops < 0:
-        loops = 1   # Difference: an endless tone plays once; a test must end.
-    return loops * total_ms / 1000.0
-
-
-def _int(text: str, default: int = 0) -> int:
-    try:
-        return int(text.strip())
-    except (ValueError, AttributeError):
-        return default
-
-
-def file_seconds(spec: str) -> Optional[float]:
-    """How long ``spec`` plays: a ``tone_stream://``, a ``silence_stream://`` or a WAV file
-    that exists; None for anything else (FreeSWITCH's "file not found")."""
-    if spec.startswith("tone_stream://"):
-        return tone_duration(spec[len("tone_stream://"):])
-    if spec.startswith("silence_stream://"):
-        ms = _int(spec[len("silence_stream://"):].split(",")[0], 0)
-        return ms / 1000.0 if ms >= 0 else float("inf")   # until a digit or hangup
-    if os.path.isfile(spec):
-        try:
-            with wave.open(spec, "rb") as wav:
-                return wav.getnframes() / float(wav.getframerate() or 8000)
-        except (wave.Error, EOFError, OSError):
-            return None
-    return None
-
-
-#: Samples switch_ivr_play_file asks the file for at a time (FILE_STARTSAMPLES / 2).
-_FILE_READ_SAMPLES = 16384
-
-
-def playback_counts(spec: str, played: float, seconds: float):
-    """``(offset_pos, samples_in, file_rate)`` after ``played`` of ``seconds`` of ``spec``.
-
-    As switch_ivr_play_file counts them: ``playback_last_offset_pos`` is the samples of the
-    20 ms frames written to the channel (8 kHz L16: 160 a frame); a digit or hangup is noticed
-    at the next frame, so a prompt stopped after 68 ms has played 4 frames (640). The file is
-    read ahead in blocks of 16384 samples, so ``playback_samples`` (and ``playback_ms``,
-    ``playback_seconds``) count what was read: a whole short prompt even when it was cut.
-    """
-    rate = 8000
-    if not spec.startswith(("tone_stream://", "silence_stream://")) and os.path.isfile(spec):
-        try:
-            with wave.open(spec, "rb") as wav:
-                rate = wav.getframerate() or 8000
-        except (wave.Error, EOFError, OSError):
-            pass
-    if seconds == float("inf"):   # endless silence: as long as it ran, frame by frame
-        seconds = max(played, 0.0)
-    total_out = int(round(seconds * 8000))   # the channel's samples (8 kHz)
-    total_in = int(round(seconds * rate))    # the file's own samples
-    if played >= seconds - 0.0005:
-        frames_out = total_out
-    else:
-        frames = int(-(-round(played * 1000, 3) // (FRAME * 1000)))   # ceil, in frames
-        frames_out = min(frames * int(8000 * FRAME), total_out)
-    blocks = -(-frames_out * rate // 8000 // _FILE_READ_SAMPLES)
-    samples_in = min(total_in, blocks * _FILE_READ_SAMPLES)
-    return frames_out, samples_in, rate
 
 
 def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
@@ -120,7 +38,7 @@ def play_file(chan: Channel, spec: str, collect: Optional[List[str]] = None,
         return "notfound"
     chan.log(7, "Codec Activated L16@8000hz 1 channels 20ms",
              ("switch_ivr_play_say.c", "switch_ivr_play_file", 1564))
-    kind = (("Playback-File-Type", "tone_stream"),) if spec.startswith("tone_stream:") else ()
+    kind = tone_kind(spec)
     chan.fire("PLAYBACK_START", name="PLAYBACK_START",
               post=kind + (("Playback-File-Path", spec),))
     started = time.monotonic()
@@ -280,7 +198,7 @@ def app_hangup(chan: Channel, data: str) -> Generator:
 
 
 def app_sleep(chan: Channel, data: str) -> Generator:
-    yield from chan.sleep(max(_int(data, 0), 0) / 1000.0)
+    yield from chan.sleep(max(to_int(data, 0), 0) / 1000.0)
 
 
 def app_set(chan: Channel, data: str) -> Generator:
@@ -346,15 +264,15 @@ def app_play_and_get_digits(chan: Channel, data: str) -> Generator:
                        " <file> <invalid_file> [<var_name> [<regexp> [<digit_timeout>]]]",
                     "mod_dptools.c", "play_and_get_digits_function", 2761, chan.uuid)
         return
-    min_digits = max(_int(argv[0]), 0)
-    max_digits = max(_int(argv[1]), 0)
-    tries = _int(argv[2]) if _int(argv[2]) > 0 else 1
-    timeout = (_int(argv[3]) if _int(argv[3]) > 0 else 1000) / 1000.0
+    min_digits = max(to_int(argv[0]), 0)
+    max_digits = max(to_int(argv[1]), 0)
+    tries = to_int(argv[2]) if to_int(argv[2]) > 0 else 1
+    timeout = (to_int(argv[3]) if to_int(argv[3]) > 0 else 1000) / 1000.0
     terminators = "" if argv[4].lower() == "none" else argv[4]
     prompt, invalid = argv[5], argv[6]
     var = argv[7] if len(argv) > 7 else ""
     regex = argv[8] if len(argv) > 8 else ""
-    digit_timeout = _int(argv[9]) / 1000.0 if len(argv) > 9 else timeout
+    digit_timeout = to_int(argv[9]) / 1000.0 if len(argv) > 9 else timeout
     on_failure = " ".join(argv[10:]) if len(argv) > 10 else ""
     if regex and var:
         chan.setvar(var + "_invalid", None)
@@ -399,13 +317,13 @@ def app_read(chan: Channel, data: str) -> Generator:
         chan.sw.log(3, "Usage: read <min> <max> <file> <var> <timeout> <terminators>",
                     "mod_dptools.c", "read_function", 2690, chan.uuid)
         return
-    min_digits = max(_int(argv[0]), 1)
-    max_digits = max(_int(argv[1]), min_digits)
-    timeout = max(_int(argv[4]) if len(argv) > 4 else 0, 1000) / 1000.0
+    min_digits = max(to_int(argv[0]), 1)
+    max_digits = max(to_int(argv[1]), min_digits)
+    timeout = max(to_int(argv[4]) if len(argv) > 4 else 0, 1000) / 1000.0
     terminators = argv[5] if len(argv) > 5 and argv[5] else "#"
     if terminators.lower() == "none":
         terminators = ""
-    digit_timeout = _int(argv[6]) / 1000.0 if len(argv) > 6 else 0.0
+    digit_timeout = to_int(argv[6]) / 1000.0 if len(argv) > 6 else 0.0
     yield from ivr_read(chan, min_digits, max_digits, argv[2], argv[3], timeout, terminators,
                         digit_timeout)
 
@@ -427,7 +345,7 @@ def app_record(chan: Channel, data: str) -> Generator:
     if not argv:
         return
     path = argv[0]
-    limit = _int(argv[1]) if len(argv) > 1 else 0
+    limit = to_int(argv[1]) if len(argv) > 1 else 0
     terminators = chan.getvar("playback_terminators") or "*"
     if terminators.lower() == "none":
         terminators = ""
@@ -578,7 +496,7 @@ def app_record_session(chan: Channel, data: str) -> Generator:
     if argv and argv[0] not in chan.media_bugs:
         stop = chan.loop.signal()
         chan.media_bugs[argv[0]] = stop.set
-        chan.loop.spawn(record_session(chan, argv[0], _int(argv[1]) if len(argv) > 1 else 0,
+        chan.loop.spawn(record_session(chan, argv[0], to_int(argv[1]) if len(argv) > 1 else 0,
                                        stop), "record " + argv[0])
     return
     yield  # pragma: no cover
@@ -670,7 +588,7 @@ def app_sched_hangup(chan: Channel, data: str) -> Generator:
     then (cause ``ALLOTTED_TIMEOUT`` unless given), as switch_ivr_schedule_hangup."""
     argv = _args(data)
     if argv:
-        when = time.time() + _int(argv[0][1:]) if argv[0].startswith("+") else _int(argv[0])
+        when = time.time() + to_int(argv[0][1:]) if argv[0].startswith("+") else to_int(argv[0])
         cause = argv[1] if len(argv) > 1 else "ALLOTTED_TIMEOUT"
 
         def hang_up() -> Generator:
