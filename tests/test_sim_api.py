@@ -392,6 +392,12 @@ def test_uuid_send_dtmf_reaches_the_far_end(esl_sim_factory):
         ("1", b_leg, "2000"), ("2", b_leg, "2000"), ("%23", b_leg, "2000")]
     assert body(raw.cmd("api uuid_send_dtmf %s 9@500" % a_leg)).startswith("+OK")
     assert _events(watcher, 1)[0][1]["DTMF-Duration"] == "4000"
+    # The data is the rest of the line (two fields, as switch_separate_string splits it):
+    # switchio's "<digits> @<ms>" sends the digits with that duration.
+    assert body(raw.cmd("api uuid_send_dtmf %s 78 @300" % a_leg)) == \
+        "+OK %s sent DTMF 78 @300.\n" % a_leg
+    assert [(h["DTMF-Digit"], h["DTMF-Duration"]) for _, h, _ in _events(watcher, 2)] == [
+        ("7", "2400"), ("8", "2400")]
     assert body(raw.cmd("api uuid_send_dtmf %s" % a_leg)) == "-USAGE: <uuid> <dtmf_data>\n"
     assert body(raw.cmd("api uuid_send_dtmf 00000000-0000-0000-0000-000000000000 1")) == \
         "-ERR Cannot locate session!\n"

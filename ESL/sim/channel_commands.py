@@ -54,10 +54,13 @@ def api_uuid_dump(sw, arg):
 def api_uuid_send_dtmf(sw, arg):
     """``uuid_send_dtmf <uuid> <digits>[@<ms>][+<digits>[@<ms>]...]``: the digits go out to
     the channel's far end (for a loopback leg, its partner hears them as DTMF)."""
-    argv = [w for w in arg.split(" ") if w]
-    if len(argv) < 2:
+    # Two fields, as switch_separate_string(.., 2) splits: the data is the rest of the line
+    # ("12 @500", switchio's form, is digits 1 and 2 of 500 ms).
+    uuid, _, data = arg.strip().partition(" ")
+    argv = [uuid, data.strip()]
+    if not uuid or not argv[1]:
         return "-USAGE: <uuid> <dtmf_data>\n"
-    chan = sw.channel(argv[0])
+    chan = sw.channel(uuid)
     if chan is None:
         return "-ERR Cannot locate session!\n"
     text = argv[1][1:] if argv[1].startswith("~") else argv[1]
