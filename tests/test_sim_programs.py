@@ -194,6 +194,29 @@ def test_sched_hangup_ends_the_call_with_allotted_timeout(esl_sim_factory):
     assert hangups[uuid] == "ALLOTTED_TIMEOUT"
 
 
+def test_the_sched_hangup_api_command(esl_sim_factory):
+    # switchio's Session.sched_hangup: "sched_hangup +<s> <uuid> <cause>", sched_del by uuid.
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    later, kept, now = _call(raw), _call(raw), _call(raw)
+    watcher = _watcher(sim, "ADD_SCHEDULE DEL_SCHEDULE CHANNEL_HANGUP")
+    assert body(raw.cmd("api sched_hangup +1 %s USER_BUSY" % later)) == "+OK\n"
+    assert body(raw.cmd("api sched_hangup +1 %s" % kept)) == "+OK\n"
+    added = _events(watcher, 2)
+    assert [(n, h["Task-Desc"], h["Task-Group"]) for n, h, _ in added] == [
+        ("ADD_SCHEDULE", "switch_ivr_schedule_hangup", later),
+        ("ADD_SCHEDULE", "switch_ivr_schedule_hangup", kept)]
+    assert body(raw.cmd("api sched_del %s" % kept)) == "+OK Deleted: 1\n"
+    assert body(raw.cmd("api sched_hangup +0 %s" % now)) == "+OK\n"   # at once
+    seen = [(n, h.get("Unique-ID"), h.get("Hangup-Cause"))
+            for n, h, _ in _events(watcher, 6, timeout=4)]
+    assert ("CHANNEL_HANGUP", now, "ALLOTTED_TIMEOUT") in seen
+    assert ("CHANNEL_HANGUP", later, "USER_BUSY") in seen
+    assert not [s for s in seen if s[1] == kept]
+    assert body(raw.cmd("api sched_hangup +1 %s" % NO_CHANNEL)) == "-ERR No such channel!\n"
+    assert body(raw.cmd("api sched_hangup")) == "-USAGE: [+]<time> <uuid> [<cause>]\n"
+
+
 def test_uuid_recv_dtmf_is_heard_by_the_channel_itself(esl_sim_factory):
     sim = esl_sim_factory(CONF)
     raw = Raw(sim.port).auth()

@@ -55,6 +55,8 @@ API_INFO = {
     'sched_api': ('Schedule an api command',
                   '[+@]<time> <group_name> <command_string>[&]', 'mod_commands'),
     'sched_del': ('Delete a scheduled task', '<task_id>|<group_id>', 'mod_commands'),
+    'sched_hangup': ('Schedule a running call to hangup', '[+]<time> <uuid> [<cause>]',
+                     'mod_commands'),
     'shutdown': ('Shutdown', '', 'mod_commands'),
     'status': ('Show current status', '', 'mod_commands'),
     'switchname': ('Return the switch name', '', 'mod_commands'),

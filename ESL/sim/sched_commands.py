@@ -1,6 +1,7 @@
 """The scheduler's api commands: ``sched_api`` (run an api command later, once or every N
-seconds) and ``sched_del`` (cancel by task id or group), with the ``ADD_SCHEDULE``,
-``RE_SCHEDULE`` and ``DEL_SCHEDULE`` events switch_scheduler.c fires.
+seconds), ``sched_hangup`` (hang a channel up later) and ``sched_del`` (cancel by task id or
+group), with the ``ADD_SCHEDULE``, ``RE_SCHEDULE`` and ``DEL_SCHEDULE`` events
+switch_scheduler.c fires.
 
 Dialers use them to cap a call's length (``sched_api +60 none uuid_kill <uuid>``).
 """
@@ -8,6 +9,7 @@ import time
 from typing import Callable, Dict, Generator, List  # noqa: F401 (type comments)
 
 from ..protocol.commands import atoi
+from .channel import cause_from_text
 from .core import plain_api
 
 __all__ = ["SCHED_API", "schedule"]
@@ -101,4 +103,31 @@ def api_sched_del(sw, arg):
     return "+OK Deleted: %d\n" % len(doomed)
 
 
-SCHED_API = {"sched_api": api_sched_api, "sched_del": api_sched_del}
+@plain_api
+def api_sched_hangup(sw, arg):
+    """``sched_hangup [+]<time> <uuid> [<cause>]``: a task (group: the uuid) hangs the channel
+    up then, with ``ALLOTTED_TIMEOUT`` unless a cause is given; ``+0`` hangs up at once."""
+    argv = arg.split()
+    if not argv:
+        return "-USAGE: [+]<time> <uuid> [<cause>]\n"
+    chan = sw.channel(argv[1]) if len(argv) > 1 else None
+    if chan is None:
+        return "-ERR No such channel!\n"
+    cause = cause_from_text(argv[2]) if len(argv) > 2 else "ALLOTTED_TIMEOUT"
+    seconds = atoi(argv[0][1:])   # as mod_commands reads it, "+" or not
+    if seconds == 0:
+        chan.hangup(cause)
+        return "+OK\n"
+
+    def hang_up() -> Generator:
+        if not chan.hungup:
+            chan.hangup(cause)
+        return
+        yield  # pragma: no cover
+    when = time.time() + seconds if argv[0].startswith("+") else float(atoi(argv[0]))
+    schedule(sw, when, "switch_ivr_schedule_hangup", chan.uuid, hang_up)
+    return "+OK\n"
+
+
+SCHED_API = {"sched_api": api_sched_api, "sched_del": api_sched_del,
+             "sched_hangup": api_sched_hangup}
