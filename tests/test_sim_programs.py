@@ -217,6 +217,22 @@ def test_the_sched_hangup_api_command(esl_sim_factory):
     assert body(raw.cmd("api sched_hangup")) == "-USAGE: [+]<time> <uuid> [<cause>]\n"
 
 
+def test_uuid_audio_answers_as_mod_commands(esl_sim_factory):
+    # switchio's Session.mute/unmute; there is no audio, but the checks and answers are
+    # FreeSWITCH's.
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    usage = "-USAGE: <uuid> [start [read|write] [mute|level <level>]|stop]\n"
+    assert body(raw.cmd("api uuid_audio %s start write mute 1" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_audio %s start read level -2" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_audio %s stop" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api uuid_audio %s start both mute 1" % uuid)) == usage
+    assert body(raw.cmd("api uuid_audio %s start write mute" % uuid)) == usage
+    assert body(raw.cmd("api uuid_audio %s" % uuid)) == usage
+    assert body(raw.cmd("api uuid_audio %s stop" % NO_CHANNEL)) == "-ERR No such channel!\n"
+
+
 def test_uuid_recv_dtmf_is_heard_by_the_channel_itself(esl_sim_factory):
     sim = esl_sim_factory(CONF)
     raw = Raw(sim.port).auth()

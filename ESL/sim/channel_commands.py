@@ -385,6 +385,25 @@ def api_hupall(sw, arg):
     return "+OK hangup all channels with cause %s\n" % cause
 
 
+@plain_api
+def api_uuid_audio(sw, arg):
+    """``uuid_audio <uuid> [start [read|write] [mute|level <level>]|stop]``: mod_commands'
+    checks and answers; there is no audio to mute or level here."""
+    argv = arg.split()
+    if len(argv) < 2:
+        return "-USAGE: %s\n" % AUDIO_USAGE
+    if sw.channel(argv[0]) is None:
+        return "-ERR No such channel!\n"
+    if argv[1].lower() != "stop" and (
+            argv[1].lower() != "start" or len(argv) < 5
+            or argv[2].lower() not in ("read", "write")
+            or argv[3].lower() not in ("mute", "level")):
+        return "-USAGE: %s\n" % AUDIO_USAGE
+    return "+OK\n"
+
+
+AUDIO_USAGE = "<uuid> [start [read|write] [mute|level <level>]|stop]"
+
 CHANNEL_API = {
     "uuid_exists": api_uuid_exists, "uuid_dump": api_uuid_dump, "uuid_kill": api_uuid_kill,
     "uuid_getvar": api_uuid_getvar, "uuid_setvar": api_uuid_setvar,
@@ -394,4 +413,5 @@ CHANNEL_API = {
     "uuid_hold": api_uuid_hold, "uuid_record": api_uuid_record, "uuid_break": api_uuid_break,
     "uuid_setvar_multi": api_uuid_setvar_multi, "uuid_pre_answer": api_uuid_pre_answer,
     "uuid_flush_dtmf": api_uuid_flush_dtmf, "uuid_recv_dtmf": api_uuid_recv_dtmf,
+    "uuid_audio": api_uuid_audio,
 }

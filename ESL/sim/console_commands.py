@@ -65,6 +65,8 @@ API_INFO = {
                'mod_commands'),
     'user_exists': ('Find a user', '<key> <user> <domain>', 'mod_commands'),
     'uuid_answer': ('answer', '<uuid>', 'mod_commands'),
+    'uuid_audio': ('uuid_audio', '<uuid> [start [read|write] [mute|level <level>]|stop]',
+                   'mod_commands'),
     'uuid_break': ('Break out of media sent to channel', '<uuid> [all]', 'mod_commands'),
     'uuid_bridge': ('Bridge call legs', '', 'mod_commands'),
     'uuid_broadcast': ('Execute dialplan application',
