@@ -1,5 +1,6 @@
 """redfs (gevent, a greenswitch offshoot) against the simulator: inbound api, bgapi +
-BACKGROUND_JOB, events of an originated call, sendmsg execute and DTMF on a uuid, filters."""
+BACKGROUND_JOB, events of an originated call, sendmsg execute and DTMF on a uuid, filters,
+the log lines of a call."""
 import gevent
 import redfs
 from conftest import PASSWORD
@@ -43,5 +44,24 @@ def test_inbound_call_control(sim_port):
         assert played.headers["Unique-ID"] == uuid
         assert fs.send("filter Unique-ID %s" % uuid).data == \
             "+OK filter added. [Unique-ID]=[%s]" % uuid
+    finally:
+        fs.stop()
+
+
+def test_log_lines_of_a_call(sim_port):
+    fs = redfs.InboundESL("127.0.0.1", sim_port, PASSWORD)
+    fs.connect()
+    try:
+        lines = []
+        fs.register_handle(["log"], lines.append)
+        assert fs.send("log 7").data == "+OK log level 7 [7]"
+        uuid = fs.send("api originate loopback/9998/default &park").data[4:].strip()
+        assert fs.send("api uuid_kill %s" % uuid).data == "+OK\n"
+        # The call's life as FreeSWITCH logs it, down to its channel closing.
+        assert gwait(lambda: any(line.headers.get("User-Data") == uuid
+                                 and "Close Channel loopback/9998-a" in line.data
+                                 for line in lines))
+        assert {line.headers["Log-Level"] for line in lines} >= {"7", "6", "5"}
+        assert fs.send("nolog").data == "+OK no longer logging"
     finally:
         fs.stop()
