@@ -299,36 +299,15 @@ class ESLconnection:
             _debug("esl_recv_event", 1316, "RECV HEADER [%s] = [%s]\n" % (name, value))
 
     def _exchange(self, cmd: bytes) -> Optional[Packet]:
-        """Send a command and wait for its reply, queueing every other packet (lock held).
-
-        The read loop is ``_read_packet``'s, inline: a round trip costs few Python calls.
-        """
+        """Send a command and wait for its reply, queueing every other packet (lock held)."""
         if not self._connected or not self._send(cmd, drain=True):
             return None
         self._last_inner = None   # every read in the C library drops the last inner event
-        reader = self._reader
-        data = b""
+        read = self._read_packet
         while True:
-            try:
-                packet = reader.next_packet(data)
-            except ProtocolError:
-                self._fail(discard_input=True)   # what follows a framing error is not packets
-                return None
+            packet = read()
             if packet is None:
-                sock = self._sock
-                if not self._connected or sock is None:
-                    return None
-                try:
-                    data = sock.recv(_RECV_SIZE)
-                except (OSError, ValueError):
-                    data = b""
-                if not data:
-                    self._fail()
-                    return None
-                continue
-            data = b""
-            if _log.level >= 7:
-                self._log_headers(packet)
+                return None
             ctype = packet[2]       # content_type
             if ctype is None or ctype.lower() in _REPLY_TYPES:
                 return packet
@@ -468,7 +447,7 @@ class ESLconnection:
         if not isinstance(self, ESLconnection):
             raise _self_error("api")
         if arg is None and type(cmd) is str and cmd.isascii() and "\0" not in cmd:
-            return self._send_recv(b"api " + cmd.encode() + b" ")   # commands.api, inline
+            return self._send_recv(commands.api(cmd, None))   # (no cstr_arg checks needed)
         cmd = cstr_arg(cmd, "ESLconnection_api", 2)
         if arg is not None:
             arg = cstr_arg(arg, "ESLconnection_api", 3)
@@ -485,7 +464,7 @@ class ESLconnection:
             raise _self_error("bgapi")
         if (arg is None and job_uuid is None and type(cmd) is str and cmd.isascii()
                 and "\0" not in cmd):
-            return self._send_recv(b"bgapi " + cmd.encode())   # commands.bgapi, inline
+            return self._send_recv(commands.bgapi(cmd, None, None))   # (no cstr_arg checks)
         cmd = cstr_arg(cmd, "ESLconnection_bgapi", 2)
         arg = cstr_arg(arg, "ESLconnection_bgapi", 3)
         job_uuid = cstr_arg(job_uuid, "ESLconnection_bgapi", 4)

@@ -428,21 +428,14 @@ class _TextEvent(_LazyEvent):
             if value is not None:
                 self.seen[name] = value
                 return value
-            # _value_at, inline, once the name is known to be unique.
             key = "\n" + lname + ":"
             ltext = self.ltext
             pos = ltext.find(key)
             if pos < 0:
                 return self.body if name == "_body" else None
-            source = self.source
-            start = pos + len(key) - 1          # ltext has one character more in front
-            end = source.index("\n", start)
-            if ltext.find(key, end + 1) < 0:
-                raw = source[start:end]
-                if raw[:1] == " ":
-                    raw = raw.lstrip(" ")
-                value = decode_value(raw) if "%" in raw else raw
-                if value and "ARRAY::" not in value:
+            if ltext.find(key, pos + len(key)) < 0:         # the name is unique
+                value = _value_at(self.source, pos + len(key) - 1)  # (ltext: one more in front)
+                if value is not _UNSURE:
                     self.seen[lname] = self.seen[name] = value
                     return value
         self._materialize()

@@ -100,8 +100,7 @@ def _content_fields(pairs: List[Tuple[str, str]]) -> Tuple[Optional[str], Option
                 ctype = None if not value else (ctype or value)
             elif lname == "content-length":
                 length = None if not value else (length or value)
-    return (length if length is None or "%" not in length else decode_value(length),
-            ctype if ctype is None or "%" not in ctype else decode_value(ctype))  # (_decoded)
+    return _decoded(length), _decoded(ctype)
 
 
 def _atol(text: str) -> int:
