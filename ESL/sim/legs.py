@@ -1,5 +1,6 @@
 """Call legs as endpoints create them: a new session registered with the switch, an outbound
-leg's caller profile, and an inbound leg's way through CS_INIT, routing and its applications.
+leg's caller profile and first states, and an inbound leg's way through CS_INIT, routing and
+its applications.
 
 Shared by :mod:`.originate` (loopback, far ends, phones) and :mod:`.sofia` (SIP to the switch
 itself); imports only the channel model.
@@ -57,6 +58,23 @@ def register(sw, chan: Channel, first_name: Optional[str] = None) -> None:
         chan.log(5, "Rename Channel %s->%s [%s]" % (first_name, chan.name, chan.uuid),
                  ("switch_channel.c", "switch_channel_set_name", 1141))
     sw.add_session(chan)
+
+
+def outbound_states(chan: Channel, variables: List[Tuple[str, str]]) -> Generator:
+    """An outbound leg's first states: CHANNEL_OUTGOING, CS_INIT with ``variables`` set,
+    CHANNEL_CREATE; then, one loop turn later, CHANNEL_ORIGINATE, CS_ROUTING and
+    CS_CONSUME_MEDIA."""
+    chan.state_num = 1
+    chan.fire("OUTGOING", variables=False)
+    chan.set_state("CS_INIT")
+    for name, value in variables:
+        chan.setvar(name, value)
+    chan.state_num = 2
+    chan.fire("CREATE")
+    yield None
+    chan.fire("ORIGINATE")
+    chan.set_state("CS_ROUTING")
+    chan.set_state("CS_CONSUME_MEDIA")
 
 
 def run_inbound_leg(sw, b: Channel, context: str, exten: str,

@@ -21,7 +21,8 @@ from . import calllog
 from .calllog import ROUTED
 from .channel import HANGUP_CAUSES, Channel
 from .core import new_uuid
-from .legs import LOOPBACK_INIT, PCMU, outbound_leg, register, run_inbound_leg
+from .legs import (LOOPBACK_INIT, PCMU, outbound_leg, outbound_states, register,
+                   run_inbound_leg)
 from .sofia import call_own_profile
 
 __all__ = ["api_originate", "dial", "far_end_rule", "parse_dial_string", "inbound_call"]
@@ -355,21 +356,11 @@ def _bring_up(sw, chan: Channel, endpoint: str, more=()) -> Generator:
         chan.media_on_answer = PCMU
     else:
         chan.set_codecs(chan.raw_name)
-    chan.state_num = 1
-    chan.fire("OUTGOING", variables=False)
-    chan.set_state("CS_INIT")
-    for name, value in [("direction", "outbound"), ("is_outbound", "true"),
-                        ("uuid", chan.uuid), ("call_uuid", chan.call_uuid),
-                        ("session_id", str(chan.session_id)), ("channel_name", chan.name)] \
-            + chan.extra_vars + [("originate_early_media", "true"),
-                                 ("originate_endpoint", endpoint)] + list(more):
-        chan.setvar(name, value)
-    chan.state_num = 2
-    chan.fire("CREATE")
-    yield None
-    chan.fire("ORIGINATE")
-    chan.set_state("CS_ROUTING")
-    chan.set_state("CS_CONSUME_MEDIA")
+    yield from outbound_states(
+        chan, [("direction", "outbound"), ("is_outbound", "true"), ("uuid", chan.uuid),
+               ("call_uuid", chan.call_uuid), ("session_id", str(chan.session_id)),
+               ("channel_name", chan.name)] + chan.extra_vars
+        + [("originate_early_media", "true"), ("originate_endpoint", endpoint)] + list(more))
 
 
 def _far_end(sw, name: str, dest: str, variables: Dict[str, str],

@@ -21,7 +21,7 @@ from typing import Dict, Generator, List, Optional, Tuple
 from .cdr import HANGUP_CAUSES, usec
 from .channel import DTMF_DIGITS, Channel
 from .core import VERSION, new_uuid
-from .legs import outbound_leg, register, run_inbound_leg
+from .legs import outbound_leg, outbound_states, register, run_inbound_leg
 
 __all__ = ["SipDialog", "call_own_profile"]
 
@@ -275,17 +275,7 @@ class SipDialog:
         self.a = a
         a.endpoint = self
         register(self.sw, a)
-        a.state_num = 1
-        a.fire("OUTGOING", variables=False)
-        a.set_state("CS_INIT")
-        for name, value in self.a_leg_vars(a):
-            a.setvar(name, value)
-        a.state_num = 2
-        a.fire("CREATE")
-        yield None
-        a.fire("ORIGINATE")
-        a.set_state("CS_ROUTING")
-        a.set_state("CS_CONSUME_MEDIA")
+        yield from outbound_states(a, self.a_leg_vars(a))
         b = self.b_leg(a, context)
         b.times["profile_created"] = b.times["created"] = time.time()
         register(self.sw, b)
