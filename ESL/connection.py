@@ -12,13 +12,12 @@ import socket
 import threading
 from collections import deque
 from time import monotonic as _monotonic
-from typing import Deque, Optional
+from typing import Deque, Dict, Optional
 
 from . import log as _log
 from ._swig import _SwigThis, cint_arg, cstr_arg, is_cint, is_cstr
-from .event import ESLevent
-from .event_parsing import (_BlockEvent, _plain_text_event, handed_out, plain_event,
-                            received_header_lines, socket_data_event)
+from .event import ESLevent, inner_event
+from .event_parsing import _BlockEvent, handed_out, received_header_lines, socket_data_event
 from .protocol import commands
 from .protocol.framing import Packet, PacketReader, ProtocolError
 
@@ -29,6 +28,7 @@ _RECV_SIZE = 65536
 # is written with a plain sendall().
 _DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 _REPLY_TYPES = ("api/response", "command/reply")
+_EVENT_TYPES = ("text/event-plain", "text/event-json")
 _wrap_event = ESLevent._wrap     # (bound once: the receive paths call it for every packet)
 
 _OVERLOAD_ERROR = (
@@ -109,6 +109,8 @@ class ESLconnection:
         self._queue: Deque[Packet] = deque()
         self._last: Optional[Packet] = None        # last packet taken by the receive path
         self._last_inner: Optional[str] = None     # its inner-event kind, if it had one
+        # Inner events of queued packets parsed while a reply was awaited, by id(packet).
+        self._parsed: Dict[int, object] = {}
         self._info: Optional[Packet] = None        # outbound: the reply to "connect"
         self._async_execute = 0
         self._event_lock = 0
@@ -266,6 +268,7 @@ class ESLconnection:
         self._connected = False
         if discard_input:
             self._queue.clear()
+            self._parsed.clear()
             self._reader = PacketReader()
 
     def _read_packet(self) -> Optional[Packet]:
@@ -309,9 +312,18 @@ class ESLconnection:
             if packet is None:
                 return None
             ctype = packet[2]       # content_type
-            if ctype is None or ctype.lower() in _REPLY_TYPES:
+            if ctype is None:
+                return packet
+            ctype = ctype.lower()
+            if ctype in _REPLY_TYPES:
                 return packet
             self._queue.append(packet)
+            if ctype in _EVENT_TYPES and packet[1] is not None and not self._reader.buffered():
+                # We would now wait for the server: parse the event meanwhile, as the C
+                # library does while it reads, so that recvEvent only hands it over.
+                ev = inner_event(ctype, packet[1])
+                if ev is not None:
+                    self._parsed[id(packet)] = ev
 
     def _send_recv(self, cmd: bytes) -> Optional[ESLevent]:
         with self._lock:
@@ -360,26 +372,28 @@ class ESLconnection:
 
     def _receive(self) -> Optional[ESLevent]:
         """``esl_recv_event`` and the event Python gets for it (lock held); None on failure."""
+        parsed = self._parsed
+        ev = parsed.pop(id(self._queue[0]), None) if parsed and self._queue else None
         packet = self._recv_event_path()
         if packet is None:
             return None
-        if self._last_inner == "text/event-plain":
-            # _last_event, inline for the common case: an ordinary plain event.
-            ev = _plain_text_event(packet[1])     # (plain_event's fast path)
-            return _wrap_event(ev if ev is not None else handed_out(plain_event(packet[1])))
-        return self._last_event()
+        inner = self._last_inner
+        if inner is not None:
+            if ev is None:
+                ev = inner_event(inner, packet[1])
+            if ev is not None:
+                return _wrap_event(ev)
+        return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
 
     def _last_event(self) -> Optional[ESLevent]:
         """A new event for the last received packet: its inner event if it had one."""
         packet = self._last
         if packet is None:
             return None
-        if self._last_inner == "text/event-plain":
-            return ESLevent._from_plain(packet[1])
-        if self._last_inner == "text/event-json":
-            inner = ESLevent._from_json(packet[1])
+        if self._last_inner is not None:
+            inner = inner_event(self._last_inner, packet[1])
             if inner is not None:
-                return inner
+                return _wrap_event(inner)
         return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
 
     def _log_received(self, packet: Packet) -> None:
@@ -695,6 +709,7 @@ class ESLconnection:
             self._connected = False
             self._destroyed = True
             self._queue.clear()
+            self._parsed.clear()
             self._last = self._info = None
             self._reader = PacketReader()
             self._sock = None

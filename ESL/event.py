@@ -18,8 +18,8 @@ from .cstring import _lower
 from .event_model import BOTTOM, PUSH, TOP, UNSHIFT, _Cursor, _Event
 from .event_names import CLONE, CUSTOM, EVENT_NAMES, MESSAGE, SERVER_DISCONNECTED, name_event
 from .event_json import compact_json_event
-from .event_parsing import (_LazyEvent, _event_from_json, handed_out, plain_event,
-                            socket_data_event)
+from .event_parsing import (_LazyEvent, _event_from_json, _plain_text_event, handed_out,
+                            plain_event, socket_data_event)
 from .protocol.headers import cut_nul
 
 __all__ = ["ESLevent"]
@@ -402,19 +402,14 @@ class ESLevent:
         """The inner event of a ``text/event-plain`` body (API.md 5.10.1): type from
         ``Event-Name`` (CUSTOM if missing or unknown), as a copy handed out by the C library.
         Logs nothing."""
-        return cls._wrap(handed_out(plain_event(body_text)))
+        return cls._wrap(inner_event(_PLAIN, body_text))
 
     @classmethod
     def _from_json(cls, text):
         """The inner event of a ``text/event-json`` body (as handed out), or None if the
         JSON is invalid."""
-        ev = compact_json_event(text)
-        if ev is None:
-            ev = _event_from_json(text)
-            if ev is None:
-                return None
-            ev = handed_out(ev)
-        return cls._wrap(ev)
+        ev = inner_event(_JSON, text)
+        return None if ev is None else cls._wrap(ev)
 
     @classmethod
     def _server_disconnected(cls):
@@ -450,6 +445,25 @@ class ESLevent:
         """``getHeader(name)`` without argument checks or logging; None for a null event."""
         ev = self._ev
         return None if ev is None else ev.get(name)
+
+
+_PLAIN = "text/event-plain"
+_JSON = "text/event-json"
+
+
+def inner_event(kind, text):
+    """The event inside a received body of Content-Type ``kind`` (``text/event-plain`` or
+    ``text/event-json``, lower case) as the C library hands it out, not yet wrapped; None
+    for invalid JSON."""
+    if kind == _PLAIN:
+        ev = _plain_text_event(text)
+        return ev if ev is not None else handed_out(plain_event(text))
+    ev = compact_json_event(text)
+    if ev is None:
+        ev = _event_from_json(text)
+        if ev is not None:
+            ev = handed_out(ev)
+    return ev
 
 
 def _construct(args):

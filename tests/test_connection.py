@@ -157,6 +157,48 @@ def test_events_that_arrive_before_a_reply_are_queued_in_order():
         assert con.recvEventTimed(50) is None
 
 
+_QUEUED_BODIES = [
+    (plain_event, HEARTBEAT),
+    # Not ordinary (an array, an empty value, a repeated name): the exact list path.
+    (plain_event, b"Event-Name: CUSTOM\nEvent-Subclass: x::y\nA: ARRAY::1|:2\nB: \nC: 1\n"
+                  b"c: 2\nContent-Length: 3\n\nabc"),
+    (json_event, '{"Event-Name":"CHANNEL_CREATE","Caller-Caller-ID-Name":"J\u00fcrgen \\"JJ\\"",'
+                 '"variable_switch_r_sdp":"v=0\\r\\no=- 1 2 IN IP4 192.0.2.1\\r\\n",'
+                 '"Unique-ID":"u-1"}'.encode()),
+    (json_event, b'{"Event-Name":"CUSTOM","Event-Subclass":"a::b","_body":"hi","X":["1","2"]}'),
+    (json_event, b'{"Event-Name": broken'),   # invalid: handed over as the packet itself
+]
+
+
+def _snapshot(e):
+    names, name = [], e.firstHeader()
+    while name is not None:
+        names.append((name, e.getHeader(name)))
+        name = e.nextHeader()
+    return e.getType(), e.getBody(), e.serialize(), e.serialize("json"), names
+
+
+def test_events_parsed_while_a_reply_is_awaited_equal_events_read_later():
+    """While it waits for a reply the client parses the events queued before it (as C does);
+    those events must be exactly what a later read of the same bytes gives."""
+    frames = [make(body) for make, body in _QUEUED_BODIES]
+    script = login() + [Command()]
+    for frame in frames:
+        script += [Send(frame), Wait(0.05)]    # the buffer runs dry after each: parsed early
+    script += [Send(api_response(b"+OK\n"))] + [Send(frame) for frame in frames]
+    with ScriptedServer(script) as srv:
+        con = connect(srv)
+        assert con.api("status").getBody() == "+OK\n"
+        assert len(con._parsed) == len(frames) - 1     # (all but the invalid JSON)
+        early = [_snapshot(con.recvEvent()) for _ in frames]
+        assert not con._parsed
+        later = [_snapshot(con.recvEvent()) for _ in frames]
+    assert early == later
+    assert [snap[0] for snap in early] == ["HEARTBEAT", "CUSTOM", "CHANNEL_CREATE", "CUSTOM",
+                                           "SOCKET_DATA"]
+    assert ("Caller-Caller-ID-Name", 'J\u00fcrgen "JJ"') in early[2][4]
+
+
 def test_recv_event_timed_times_out_and_zero_blocks():
     script = login() + [Wait(0.3), Send(plain_event(HEARTBEAT))]
     with ScriptedServer(script) as srv:
