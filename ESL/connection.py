@@ -109,8 +109,9 @@ class ESLconnection:
         self._queue: Deque[Packet] = deque()
         self._last: Optional[Packet] = None        # last packet taken by the receive path
         self._last_inner: Optional[str] = None     # its inner-event kind, if it had one
-        # Inner events of queued packets parsed while a reply was awaited, by id(packet).
-        self._parsed: Dict[int, object] = {}
+        # Inner events of queued packets parsed while a reply was awaited: id(packet) ->
+        # (packet, event); holding the packet keeps its id from being reused meanwhile.
+        self._parsed: Dict[int, tuple] = {}
         self._info: Optional[Packet] = None        # outbound: the reply to "connect"
         self._async_execute = 0
         self._event_lock = 0
@@ -323,7 +324,7 @@ class ESLconnection:
                 # library does while it reads, so that recvEvent only hands it over.
                 ev = inner_event(ctype, packet[1])
                 if ev is not None:
-                    self._parsed[id(packet)] = ev
+                    self._parsed[id(packet)] = (packet, ev)
 
     def _send_recv(self, cmd: bytes) -> Optional[ESLevent]:
         with self._lock:
@@ -372,8 +373,11 @@ class ESLconnection:
 
     def _receive(self) -> Optional[ESLevent]:
         """``esl_recv_event`` and the event Python gets for it (lock held); None on failure."""
-        parsed = self._parsed
-        ev = parsed.pop(id(self._queue[0]), None) if parsed and self._queue else None
+        ev = None
+        if self._parsed and self._queue:
+            early = self._parsed.pop(id(self._queue[0]), None)
+            if early is not None:
+                ev = early[1]
         packet = self._recv_event_path()
         if packet is None:
             return None
