@@ -378,16 +378,9 @@ class ESLconnection:
             early = self._parsed.pop(id(self._queue[0]), None)
             if early is not None:
                 ev = early[1]
-        packet = self._recv_event_path()
-        if packet is None:
+        if self._recv_event_path() is None:
             return None
-        inner = self._last_inner
-        if inner is not None:
-            if ev is None:
-                ev = inner_event(inner, packet[1])
-            if ev is not None:
-                return _wrap_event(ev)
-        return ESLevent._socket_data(packet.head, packet.body, packet.pairs)
+        return _wrap_event(ev) if ev is not None else self._last_event()
 
     def _last_event(self) -> Optional[ESLevent]:
         """A new event for the last received packet: its inner event if it had one."""

@@ -18,8 +18,8 @@ from .cstring import _lower
 from .event_model import BOTTOM, PUSH, TOP, UNSHIFT, _Cursor, _Event
 from .event_names import CLONE, CUSTOM, EVENT_NAMES, MESSAGE, SERVER_DISCONNECTED, name_event
 from .event_json import compact_json_event
-from .event_parsing import (_LazyEvent, _event_from_json, _plain_text_event, handed_out,
-                            plain_event, socket_data_event)
+from .event_parsing import (_LazyEvent, _event_from_json, handed_out, plain_event,
+                            socket_data_event)
 from .protocol.headers import cut_nul
 
 __all__ = ["ESLevent"]
@@ -456,8 +456,7 @@ def inner_event(kind, text):
     ``text/event-json``, lower case) as the C library hands it out, not yet wrapped; None
     for invalid JSON."""
     if kind == _PLAIN:
-        ev = _plain_text_event(text)
-        return ev if ev is not None else handed_out(plain_event(text))
+        return handed_out(plain_event(text))
     ev = compact_json_event(text)
     if ev is None:
         ev = _event_from_json(text)
