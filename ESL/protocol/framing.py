@@ -176,11 +176,7 @@ class PacketReader:
         if parsed is None:
             if not buf:
                 return None
-            # _find_end, inline for the usual case: a whole block ending with "\n\n".
-            start = self._scan
-            end = buf.find(b"\n\n", start) + 2
-            if end < 2 or buf.find(b"\n\r\n", start, end - 1) >= 0:
-                end = self._find_end()
+            end = self._find_end()
             if end < 0:
                 if len(buf) > self.max_header_block:
                     raise ProtocolError("header block longer than %d bytes" % self.max_header_block)
