@@ -106,7 +106,7 @@ def state_line(chan, state: str) -> None:
 
 def asleep(chan, state: str) -> None:
     """"State X going to sleep" (once: a thread already asleep does not say it again)."""
-    if getattr(chan, "log_asleep", False):
+    if chan.log_asleep:
         return
     chan.log_asleep = True
     _log(chan, 7, "(%s) State %s going to sleep" % (chan.name, state[3:]), _macro_site(state))
@@ -139,7 +139,7 @@ def enter_state(chan, state: str, site: Optional[Site] = None) -> None:
     handler lines (the channel's CHANNEL_STATE fires in between)."""
     if site is not None:
         state_change(chan, state, site)
-    asleep(chan, getattr(chan, "log_running", chan.running))
+    asleep(chan, chan.log_running or chan.running)
     chan.set_state(state)
     running(chan, state)
     state_line(chan, state)

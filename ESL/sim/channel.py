@@ -111,6 +111,10 @@ class Channel:
         self.name = name
         self.direction = direction
         self.running = "CS_NONE"      # Channel-State: the running state
+        # The session thread's state in the call log (calllog), which may trail ``running``,
+        # and whether that thread already logged "going to sleep" in it.
+        self.log_running = None       # type: Optional[str]
+        self.log_asleep = False
         self.state_num = 0            # Channel-State-Number: the requested state
         self.callstate = "DOWN"
         self.answer_state = "ringing"

@@ -529,7 +529,7 @@ def _start_legs(sw, a: Channel, b: Channel, context: str, exten: str) -> Generat
 
 
 def _a_leg(a: Channel, apps: List[Tuple[str, str]]) -> Generator:
-    if a.running == "CS_EXECUTE" and getattr(a, "log_running", None) != "CS_EXECUTE":
+    if a.running == "CS_EXECUTE" and a.log_running != "CS_EXECUTE":
         calllog.running(a, "CS_EXECUTE")   # a SIP leg took CS_EXECUTE on its own thread
         calllog.state_line(a, "CS_EXECUTE")
         calllog.handlers(a, "CS_EXECUTE")
