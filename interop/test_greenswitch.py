@@ -1,5 +1,7 @@
 """greenswitch (gevent) against the simulator: inbound api, bgapi, events, originate, and an
 outbound handler served by greenswitch's OutboundESLServer."""
+import contextlib
+
 import gevent
 import greenswitch
 from conftest import PASSWORD, free_port
@@ -17,6 +19,24 @@ def connect(port):
     fs = greenswitch.InboundESL(host="127.0.0.1", port=port, password=PASSWORD)
     fs.connect()
     return fs
+
+
+@contextlib.contextmanager
+def outbound_server(application, sim_port):
+    """greenswitch's OutboundESLServer running ``application`` on a free port, and an inbound
+    connection to the simulator: yields ``(port, fs)`` once the server listens; stops both."""
+    port = free_port()
+    server = greenswitch.OutboundESLServer(bind_address="127.0.0.1", bind_port=port,
+                                           application=application)
+    listening = gevent.spawn(server.listen)
+    fs = connect(sim_port)
+    try:
+        assert gwait(lambda: server.bound_port == port)
+        yield port, fs
+    finally:
+        fs.stop()
+        server.stop()
+        listening.join(5)
 
 
 def test_api_and_bgapi(sim_port):
@@ -78,16 +98,10 @@ class Answerer:
 
 
 def test_outbound_handler(sim_port):
-    port = free_port()
-    server = greenswitch.OutboundESLServer(bind_address="127.0.0.1", bind_port=port,
-                                           application=Answerer)
-    listening = gevent.spawn(server.listen)
-    fs = connect(sim_port)
-    try:
+    with outbound_server(Answerer, sim_port) as (port, fs):
         hangups = []
         fs.register_handle("CHANNEL_HANGUP_COMPLETE", hangups.append)
         fs.send("event plain CHANNEL_HANGUP_COMPLETE")
-        assert gwait(lambda: server.bound_port == port)
         result = fs.send("api originate loopback/9998/default "
                          "&socket(127.0.0.1:%d async full)" % port).data
         assert result.startswith("+OK ")
@@ -97,10 +111,6 @@ def test_outbound_handler(sim_port):
         a_leg = [e for e in hangups if e.headers["Unique-ID"] == uuid][0]
         assert a_leg.headers["Hangup-Cause"] == "NORMAL_CLEARING"
         assert a_leg.headers["Caller-Channel-Answered-Time"] != "0"
-    finally:
-        fs.stop()
-        server.stop()
-        listening.join(5)
 
 
 class IVR:
@@ -131,18 +141,12 @@ class IVR:
 
 
 def test_outbound_ivr_reads_digits_says_and_bridges(sim_port):
-    port = free_port()
-    server = greenswitch.OutboundESLServer(bind_address="127.0.0.1", bind_port=port,
-                                           application=IVR)
-    listening = gevent.spawn(server.listen)
-    fs = connect(sim_port)
-    try:
+    with outbound_server(IVR, sim_port) as (port, fs):
         created, hangups, executed = [], [], []
         fs.register_handle("CHANNEL_CREATE", created.append)
         fs.register_handle("CHANNEL_EXECUTE", executed.append)
         fs.register_handle("CHANNEL_HANGUP_COMPLETE", hangups.append)
         fs.send("event plain CHANNEL_CREATE CHANNEL_EXECUTE CHANNEL_HANGUP_COMPLETE")
-        assert gwait(lambda: server.bound_port == port)
         uuid = fs.send("api originate loopback/9998/default "
                        "&socket(127.0.0.1:%d async full)" % port).data[4:].strip()
         # The async socket's park drops digits (as FreeSWITCH's): send them once it reads.
@@ -155,7 +159,3 @@ def test_outbound_ivr_reads_digits_says_and_bridges(sim_port):
         assert gwait(lambda: len(hangups) == 4, 30)
         assert IVR.log == [("set", "greenswitch"), ("digits", "42"), ("say", "say"),
                            ("bridge", "NORMAL_CLEARING")]
-    finally:
-        fs.stop()
-        server.stop()
-        listening.join(5)
