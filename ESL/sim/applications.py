@@ -17,7 +17,7 @@ from .channel import FRAME, Channel
 from .core import LOG_LEVELS
 from .media import file_seconds, playback_counts, to_int, tone_duration, tone_kind
 from .bridge import bridge_to
-from .sched_commands import schedule
+from .sched_commands import schedule_hangup
 
 __all__ = ["APPLICATIONS", "write_silence", "tone_duration", "park_loop", "play_file",
            "file_seconds", "record_session", "hash_op"]
@@ -589,15 +589,7 @@ def app_sched_hangup(chan: Channel, data: str) -> Generator:
     argv = _args(data)
     if argv:
         when = time.time() + to_int(argv[0][1:]) if argv[0].startswith("+") else to_int(argv[0])
-        cause = argv[1] if len(argv) > 1 else "ALLOTTED_TIMEOUT"
-
-        def hang_up() -> Generator:
-            if not chan.hungup:
-                chan.hangup(cause)
-            return
-            yield  # pragma: no cover
-
-        schedule(chan.sw, float(when), "switch_ivr_schedule_hangup", chan.uuid, hang_up)
+        schedule_hangup(chan, float(when), argv[1] if len(argv) > 1 else "ALLOTTED_TIMEOUT")
     return
     yield  # pragma: no cover
 

@@ -12,7 +12,7 @@ from ..protocol.commands import atoi
 from .channel import cause_from_text
 from .core import plain_api
 
-__all__ = ["SCHED_API", "schedule"]
+__all__ = ["SCHED_API", "schedule", "schedule_hangup"]
 
 SCHED_USAGE = "-ERR Invalid syntax. USAGE: [+@]<time> <group_name> <command_string>[&]\n"
 
@@ -103,6 +103,17 @@ def api_sched_del(sw, arg):
     return "+OK Deleted: %d\n" % len(doomed)
 
 
+def schedule_hangup(chan, when: float, cause: str) -> int:
+    """``switch_ivr_schedule_hangup``: a task (group: the channel's uuid) hangs ``chan`` up
+    with ``cause`` at epoch ``when``, unless it hung up before. Returns the task id."""
+    def hang_up() -> Generator:
+        if not chan.hungup:
+            chan.hangup(cause)
+        return
+        yield  # pragma: no cover
+    return schedule(chan.sw, when, "switch_ivr_schedule_hangup", chan.uuid, hang_up)
+
+
 @plain_api
 def api_sched_hangup(sw, arg):
     """``sched_hangup [+]<time> <uuid> [<cause>]``: a task (group: the uuid) hangs the channel
@@ -118,14 +129,8 @@ def api_sched_hangup(sw, arg):
     if seconds == 0:
         chan.hangup(cause)
         return "+OK\n"
-
-    def hang_up() -> Generator:
-        if not chan.hungup:
-            chan.hangup(cause)
-        return
-        yield  # pragma: no cover
     when = time.time() + seconds if argv[0].startswith("+") else float(atoi(argv[0]))
-    schedule(sw, when, "switch_ivr_schedule_hangup", chan.uuid, hang_up)
+    schedule_hangup(chan, when, cause)
     return "+OK\n"
 
 
