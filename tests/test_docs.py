@@ -161,7 +161,7 @@ def test_simulator_page_examples_run(tmp_path, index):
         result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                                  str(path)], cwd=str(tmp_path), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, universal_newlines=True,
-                                timeout=TIMEOUT)
+                                timeout=TIMEOUT, env=_env())
         assert result.returncode == 0, result.stdout
         assert re.search(r"\b1 passed\b", result.stdout), result.stdout
         return

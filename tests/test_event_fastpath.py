@@ -261,12 +261,19 @@ def test_decode_value_fast_paths_match_the_c_loop(value):
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(st.text(alphabet="%%%0Aa9fF \\x+-é\udcff", max_size=8), max_size=5))
+@given(st.lists(st.text(alphabet="%%%0ADa9fF \\x+-é\n\udcff", max_size=8), max_size=5))
 def test_decode_values_matches_decode_value(values):
-    values = [v.replace("\n", "") for v in values]
     out = decode_values(values)
     if out is not None:
         assert out == [decode_value(v) for v in values]
+
+
+def test_decode_values_takes_escaped_line_ends_and_refuses_a_decoded_nul():
+    sdp = ["v%3D0%0D%0Ao%3D-%201%201%20IN%20IP4%20192.0.2.2%0D%0A", "%22Alice%22", "x"]
+    assert decode_values(sdp) == [decode_value(v) for v in sdp]
+    assert decode_values(["a%00b", "c"]) is None          # C ends the value at the NUL
+    assert decode_values(["a%", "c"]) is None             # a '%' that starts no escape
+    assert decode_value("a%00b") == "a"
 
 
 # --- replies: ordinary header blocks are shared _Block splits -------------------------------

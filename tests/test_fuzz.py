@@ -17,6 +17,7 @@ import os
 import socket
 import sys
 import threading
+from xml.etree import ElementTree
 
 import pytest
 from conftest import need_tracemalloc
@@ -27,9 +28,11 @@ sys.path.insert(0, os.path.dirname(__file__))
 from scripted import GREETING, ACCEPTED  # noqa: E402
 
 from ESL import ESLconnection, ESLevent  # noqa: E402
+from ESL import datastructures as ds  # noqa: E402
 from ESL.protocol.framing import Packet, PacketReader, ProtocolError  # noqa: E402
 from ESL.protocol.headers import split_outer  # noqa: E402
-from ESL.protocol.server import MAX_BODY, CommandError, CommandReader  # noqa: E402
+from ESL.protocol.server import MAX_BODY, CommandError, CommandReader, ServerEvent  # noqa: E402
+from ESL.protocol.urlcode import decode_value  # noqa: E402
 
 # Small limits so that fuzzed streams reach them.
 HEAD_LIMIT = 300
@@ -334,6 +337,112 @@ _json_ish = st.lists(st.sampled_from(['{', '}', '[', ']', '"', '"a"', ':', ',', 
 
 test_json_parser_total, test_json_parser_total_stress = both(
     st.one_of(_json_ish, st.text(max_size=200)))(_prop_json_garbage)
+
+
+# -- XML events: the switch-layout reader against ElementTree ------------------------------
+
+def _elementtree_reading(text):
+    """What ``datastructures.from_xml`` read with ElementTree alone: (pairs, body) or None."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return None
+    headers = root.find("headers")
+    if root.tag != "event" or headers is None:
+        return None
+    body = root.find("body")
+    return ([(child.tag, decode_value(child.text or "")) for child in headers],
+            None if body is None else (body.text or ""))
+
+
+def _outcome(read, text):
+    try:
+        return "read", read(text)
+    except Exception as exc:   # the same failure, if any, from both readers
+        return "raised", type(exc)
+
+
+def _from_xml(text):
+    event = ds.from_xml(text)
+    return None if event is None else (event.headers, event.body)
+
+
+_xml_names = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_.-]{0,15}", fullmatch=True),
+                       st.sampled_from(["a:b", "1a", "-a", "\u00e9t\u00e9", "a b", "", "x>",
+                                        "Content-Length", "body", "headers", "event"]))
+_xml_chars = st.characters(blacklist_categories=["Cs"], max_codepoint=0x2FF)
+_xml_values = st.one_of(st.text(alphabet=_xml_chars, max_size=20),
+                        st.sampled_from(["%22Alice%22%20%3Csip%3A1001%40192.0.2.10%3E",
+                                         "v%3D0%0D%0Ao%3D-", "]]>", "<!x", "&amp;", "\r\n",
+                                         "\x01", "\x7f", "a\tb", "ARRAY::a|:b", "%C3%A9"]))
+_xml_edits = st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, 2),
+                                st.sampled_from(list("<>&/!]\r\n \x01%a") + ["&#xD;", "<b>",
+                                                                             "</b>", "<!--"])),
+                      max_size=3)
+
+
+@st.composite
+def _xml_documents(draw):
+    """An event in the XML layout the server writes (as FreeSWITCH does), maybe edited."""
+    headers = draw(st.lists(st.tuples(_xml_names, _xml_values), max_size=8))
+    body = draw(st.one_of(st.none(), st.text(alphabet=_xml_chars, max_size=30),
+                          st.sampled_from(["+OK\n", "v=0\r\no=- 1 1 IN IP4 192.0.2.2\r\n",
+                                           "a<b&c", "]]>", "\u4e2d\u6587"])))
+    text = ServerEvent([("Event-Name", "CUSTOM")] + headers, body=body).serialize("xml")
+    for where, how, piece in draw(_xml_edits):
+        at = where % (len(text) + 1)
+        text = text[:at] + piece * (how != 0) + text[at + (how != 1):]
+    return text
+
+
+def _prop_xml_reader(text):
+    assert _outcome(_from_xml, text) == _outcome(_elementtree_reading, text)
+
+
+test_xml_events_read_as_elementtree_reads_them, \
+    test_xml_events_read_as_elementtree_reads_them_stress = both(
+        _xml_documents(), fast=400, stress=20000)(_prop_xml_reader)
+
+
+def test_xml_fast_reader_takes_switch_events():
+    """The documents FreeSWITCH writes take the string path: URL-encoded header values (here a
+    quoted non-ASCII display name), a body with escaped CRs, markup and non-ASCII text."""
+    text = ServerEvent([("Event-Name", "CHANNEL_ANSWER"),
+                        ("variable_sip_full_from",
+                         '"Alice \u00c9xample" <sip:1001@192.0.2.10>;tag=a1')],
+                       body='v=0\r\nFrom: "A" <sip:a@b>\r\n\u4e2d & done\n').serialize("xml")
+    assert "&#xD;" in text and "&lt;" in text and "&amp;" in text and "&#x4E2D;" in text
+    assert ds._switch_layout(text) is not None
+    assert _from_xml(text) == _elementtree_reading(text)
+    headers, body = _from_xml(text)
+    assert headers[1] == ("variable_sip_full_from",
+                          '"Alice \u00c9xample" <sip:1001@192.0.2.10>;tag=a1')
+    assert body == 'v=0\r\nFrom: "A" <sip:a@b>\r\n\u4e2d & done\n  '   # (switch_xml's indent)
+
+
+@pytest.mark.parametrize("value", ["a]]>b", "a]]b>", "&amp;", "a\rb", "a\x01b", "a\x7fb", "\u00e9",
+                                   "a\nb", "a\tb", "a>b", "<x/>", "<!--c-->", "%41%0A", "&#x0;",
+                                   "&#xD;", "&#13;", "&#x110000;", "&#xFFFE;", "&foo;", "&#x;",
+                                   "&lt;&gt;&amp;&quot;&apos;", "& ", "&#x1F600;"])
+def test_xml_documents_with_odd_text_read_as_elementtree_reads_them(value):
+    head = "<event>\n  <headers>\n    <Event-Name>CUSTOM</Event-Name>\n"
+    for text in (head + "    <X>%s</X>\n  </headers>\n</event>\n" % value,
+                 head + "  </headers>\n  <Content-Length>1</Content-Length>\n"
+                        "  <body>%s</body>\n</event>" % value):
+        _prop_xml_reader(text)
+
+
+@pytest.mark.parametrize("text", [
+    "<event>\n  <headers>\n    <A>1</B>\n  </headers>\n</event>",
+    "<event>\n  <headers>\n    <a:b>1</a:b>\n  </headers>\n</event>",
+    "<event>\n  <headers>\n    <1a>1</1a>\n  </headers>\n</event>",
+    " <event>\n  <headers>\n  </headers>\n</event>\n\n",
+    "<event>\n  <headers>\n  </headers>\n  <body>x</body>\n</event>",
+    "<event>\n  <headers>\n  </headers>\n</event>\n<event/>",
+    "<?xml version='1.0'?><event><headers><A>1</A></headers></event>",
+])
+def test_xml_documents_off_the_switch_layout_read_as_elementtree_reads_them(text):
+    _prop_xml_reader(text)
 
 
 @pytest.mark.parametrize("text", [

@@ -99,13 +99,18 @@ def decode_values(values):
     """``[decode_value(v) for v in values]`` in one pass over the joined text, or None.
 
     None when the values need the general rules (non-ASCII text, a ``%`` that does not start
-    a ``%XX`` escape, an escape giving a NUL or a newline); ``values`` must hold no newline.
-    Exact because no escape can span the newlines that join the values.
+    a ``%XX`` escape, an escape giving a NUL); ``values`` must hold no NUL. Exact because no
+    escape can span the NULs that join the values, and a decoded one would change their count.
     """
     if not values:
         return []
-    out = decode_joined("\n".join(values), len(values))
-    return None if out is None else out.split("\n")
+    joined = "\0".join(values)
+    if "%" not in joined:
+        return list(values)
+    out = _unescape(joined) if joined.isascii() else None
+    if out is None or out.count(b"\0") != len(values) - 1:
+        return None
+    return out.decode("utf-8", "surrogateescape").split("\0")
 
 
 def decode_joined(joined, count):
