@@ -728,12 +728,27 @@ class ESLconnection:
     def __repr__(self) -> str:
         return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
 
-    # SWIG proxy attributes: ``this`` (made on first use) and its ownership flag.
-    def __getattr__(self, name):
-        if name == "this":
+    # SWIG proxy attributes: ``this`` (made on first use) and its ownership flag. A property,
+    # not a __getattr__, which would cost every attribute lookup its fast path.
+    @property
+    def this(self):
+        """The proxy's ``SwigPyObject`` stand-in (made on first use)."""
+        try:
+            return self.__dict__["this"]
+        except KeyError:
             this = self.__dict__["this"] = _SwigThis(self, "ESLconnection *")
             return this
-        raise AttributeError("'ESLconnection' object has no attribute '%s'" % name)
+
+    @this.setter
+    def this(self, value):
+        self.__dict__["this"] = value
+
+    @this.deleter
+    def this(self):
+        try:
+            del self.__dict__["this"]
+        except KeyError:
+            raise AttributeError("'ESLconnection' object has no attribute 'this'") from None
 
     @property
     def thisown(self) -> bool:

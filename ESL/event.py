@@ -94,16 +94,32 @@ class ESLevent:
 
     __del__ = lambda self: None     # as in the SWIG proxy
 
-    def __getattr__(self, name):
-        if name == "this":
-            if "this" not in self.__dict__:
-                try:
-                    self._ev
-                except AttributeError:
-                    raise AttributeError(_NO_ATTRIBUTE % name) from None
-                self.__dict__["this"] = _SwigThis(self, "ESLevent *")
+    # ``this`` is a property, not a __getattr__: a class with __getattr__ loses CPython's
+    # fast attribute lookups, which every method call here pays for.
+    @property
+    def this(self):
+        """The proxy's ``SwigPyObject`` stand-in (made on first use)."""
+        try:
             return self.__dict__["this"]
-        raise AttributeError(_NO_ATTRIBUTE % name)
+        except KeyError:
+            pass
+        try:
+            self._ev
+        except AttributeError:
+            raise AttributeError(_NO_ATTRIBUTE % "this") from None
+        this = self.__dict__["this"] = _SwigThis(self, "ESLevent *")
+        return this
+
+    @this.setter
+    def this(self, value):
+        self.__dict__["this"] = value
+
+    @this.deleter
+    def this(self):
+        try:
+            del self.__dict__["this"]
+        except KeyError:
+            raise AttributeError(_NO_ATTRIBUTE % "this") from None
 
     def __repr__(self):
         try:

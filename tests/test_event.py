@@ -11,6 +11,7 @@ import re
 import pytest
 
 import ESL
+from ESL.connection import ESLconnection
 from ESL.event import ESLevent
 from ESL.event_names import EVENT_NAMES, name_event
 from ESL.protocol.cjson import _CJSONParser, parse_json
@@ -641,6 +642,26 @@ def test_unknown_attributes():
     assert str(info.value) == missing_attribute_on_delete("nope")
     e.mine_own = 5
     assert e.mine_own == 5
+
+
+def test_this_is_made_once_and_can_be_replaced_or_dropped():
+    for obj, type_name in ((ESLevent("CUSTOM"), "ESLevent"),
+                           (ESLconnection.__new__(ESLconnection), "ESLconnection")):
+        this = obj.this
+        assert obj.this is this and vars(obj)["this"] is this
+        assert re.fullmatch(r"<Swig Object of type '%s \*' at 0x[0-9a-f]+>" % type_name,
+                            repr(this))
+        obj.this = "mine"
+        assert obj.this == "mine"
+        del obj.this
+        assert "this" not in vars(obj)
+        with pytest.raises(AttributeError) as info:
+            del obj.this
+        assert str(info.value) == "'%s' object has no attribute 'this'" % type_name
+        assert obj.this is not this and obj.this is obj.this      # a new one, made again
+        with pytest.raises(AttributeError) as info:
+            obj.nope
+        assert str(info.value) == "'%s' object has no attribute 'nope'" % type_name
 
 
 def test_this_repr_outlives_its_object():
