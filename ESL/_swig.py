@@ -115,6 +115,39 @@ class _SwigPyObject:
         return id(self)
 
 
+def proxy_this(proxy: str, initialised=None) -> property:
+    """A proxy class's ``this``: its :class:`_SwigThis`, made on first use and kept in
+    ``vars()``, assignable and deletable. ``initialised(obj)`` false: reading it fails as for
+    a missing attribute (a proxy whose ``__init__`` never ran).
+
+    A property rather than a ``__getattr__``, which would cost every attribute lookup on the
+    proxy CPython's fast path.
+    """
+    missing = "'%s' object has no attribute 'this'" % proxy
+    ctype = proxy + " *"
+
+    def get(self):
+        try:
+            return self.__dict__["this"]
+        except KeyError:
+            pass
+        if initialised is not None and not initialised(self):
+            raise AttributeError(missing)
+        this = self.__dict__["this"] = _SwigThis(self, ctype)
+        return this
+
+    def set_(self, value):
+        self.__dict__["this"] = value
+
+    def delete(self):
+        try:
+            del self.__dict__["this"]
+        except KeyError:
+            raise AttributeError(missing) from None
+
+    return property(get, set_, delete, "The proxy's ``SwigPyObject`` stand-in.")
+
+
 class _SwigThis(_SwigPyObject):
     """Stands in for the ``SwigPyObject`` in ``obj.this``: the address (here the owner's
     ``id``) stays valid for its repr and ``int()`` after the owner is gone."""

@@ -15,7 +15,7 @@ from time import monotonic as _monotonic
 from typing import Deque, Dict, Optional
 
 from . import log as _log
-from ._swig import _SwigThis, cint_arg, cstr_arg, is_cint, is_cstr
+from ._swig import cint_arg, cstr_arg, is_cint, is_cstr, proxy_this
 from .event import ESLevent, inner_event
 from .event_parsing import _BlockEvent, handed_out, received_header_lines, socket_data_event
 from .protocol import commands
@@ -728,27 +728,8 @@ class ESLconnection:
     def __repr__(self) -> str:
         return "<ESL.ESLconnection; proxy of <Swig Object of type 'ESLconnection *' at 0x%x> >" % id(self)
 
-    # SWIG proxy attributes: ``this`` (made on first use) and its ownership flag. A property,
-    # not a __getattr__, which would cost every attribute lookup its fast path.
-    @property
-    def this(self):
-        """The proxy's ``SwigPyObject`` stand-in (made on first use)."""
-        try:
-            return self.__dict__["this"]
-        except KeyError:
-            this = self.__dict__["this"] = _SwigThis(self, "ESLconnection *")
-            return this
-
-    @this.setter
-    def this(self, value):
-        self.__dict__["this"] = value
-
-    @this.deleter
-    def this(self):
-        try:
-            del self.__dict__["this"]
-        except KeyError:
-            raise AttributeError("'ESLconnection' object has no attribute 'this'") from None
+    # SWIG proxy attributes: ``this`` and its ownership flag.
+    this = proxy_this("ESLconnection")
 
     @property
     def thisown(self) -> bool:

@@ -242,20 +242,12 @@ def from_xml(text: str) -> Optional[Event]:
     layout = _switch_layout(text)
     if layout is not None:
         names, raws, body = layout
-        values = decode_values(raws)       # (no newline in them: checked)
+        values = decode_values(raws)       # (no NUL in them: checked)
     else:
-        from xml.etree import ElementTree   # (only for documents off FreeSWITCH's layout)
-        try:
-            root = ElementTree.fromstring(text)
-        except ElementTree.ParseError:
+        layout = _elementtree_layout(text)
+        if layout is None:
             return None
-        headers = root.find("headers")
-        if root.tag != "event" or headers is None:
-            return None
-        names = [child.tag for child in headers]
-        raws = [child.text or "" for child in headers]
-        body_element = root.find("body")
-        body = None if body_element is None else (body_element.text or "")
+        names, raws, body = layout
         values = None
     if values is None:
         values = [decode_value(raw) if "%" in raw else raw for raw in raws]
@@ -266,6 +258,21 @@ def from_xml(text: str) -> Optional[Event]:
     event._kind = _BUILT
     event._source = None
     return event
+
+
+def _elementtree_layout(text: str):
+    """``(names, raw values, body)`` of any XML event document, read by ElementTree; else None."""
+    from xml.etree import ElementTree   # (only for documents off FreeSWITCH's layout)
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return None
+    headers = root.find("headers")
+    if root.tag != "event" or headers is None:
+        return None
+    body = root.find("body")
+    return ([child.tag for child in headers], [child.text or "" for child in headers],
+            None if body is None else (body.text or ""))
 
 
 # switch_event_xmlize's layout, read with string operations where nothing in the document is

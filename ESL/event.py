@@ -13,7 +13,7 @@ May import every event module (:mod:`ESL.event_model`, :mod:`ESL.event_parsing`,
 """
 from . import log
 from ._swig import INT_MAX as _INT_MAX, INT_MIN as _INT_MIN, _SwigThis, arity_error, cint_arg
-from ._swig import cstr_arg, is_cstr as _is_cstr
+from ._swig import cstr_arg, is_cstr as _is_cstr, proxy_this
 from .cstring import _lower
 from .event_model import BOTTOM, PUSH, TOP, UNSHIFT, _Cursor, _Event
 from .event_names import CLONE, CUSTOM, EVENT_NAMES, MESSAGE, SERVER_DISCONNECTED, name_event
@@ -94,32 +94,7 @@ class ESLevent:
 
     __del__ = lambda self: None     # as in the SWIG proxy
 
-    # ``this`` is a property, not a __getattr__: a class with __getattr__ loses CPython's
-    # fast attribute lookups, which every method call here pays for.
-    @property
-    def this(self):
-        """The proxy's ``SwigPyObject`` stand-in (made on first use)."""
-        try:
-            return self.__dict__["this"]
-        except KeyError:
-            pass
-        try:
-            self._ev
-        except AttributeError:
-            raise AttributeError(_NO_ATTRIBUTE % "this") from None
-        this = self.__dict__["this"] = _SwigThis(self, "ESLevent *")
-        return this
-
-    @this.setter
-    def this(self, value):
-        self.__dict__["this"] = value
-
-    @this.deleter
-    def this(self):
-        try:
-            del self.__dict__["this"]
-        except KeyError:
-            raise AttributeError(_NO_ATTRIBUTE % "this") from None
+    this = proxy_this("ESLevent", lambda self: hasattr(self, "_ev"))
 
     def __repr__(self):
         try:
