@@ -72,3 +72,36 @@ def test_built_event():
     with pytest.raises(TypeError):
         Event([("A", 1)])
     assert ev == {"Event-Name": "CUSTOM", "Event-Subclass": "my::y", "A": "1"}
+
+
+def _captured_xml_events():
+    """The text/event-xml bodies of the real switch's transcripts (tests/data/sim)."""
+    import glob
+    import json
+    import os
+    from ESL.protocol.framing import PacketReader
+    here = os.path.dirname(os.path.abspath(__file__))
+    directory = (os.environ.get("ESL_SIM_TRANSCRIPTS")
+                 or os.path.join(here, "data", "sim", "fs-transcripts"))
+    for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
+        with open(path, encoding="utf-8") as fh:
+            steps = json.load(fh)["steps"]
+        readers = {}
+        for step in steps:
+            reader = readers.setdefault(step["conn"], PacketReader())
+            reader.feed(step["received"].encode("utf-8", "surrogateescape"))
+            for packet in iter(reader.next_packet, None):
+                if packet[2] == "text/event-xml":
+                    yield packet[1]
+
+
+def test_xml_events_of_a_real_switch_take_the_string_path_and_read_as_elementtree():
+    bodies = list(_captured_xml_events())
+    assert len(bodies) >= 40          # events_xml_all: API, BACKGROUND_JOB, a call's events
+    for body in bodies:
+        layout = ds._switch_layout(body)
+        assert layout is not None, body[:300]
+        names, raws, text = layout
+        assert (list(names), list(raws), text) == ds._elementtree_layout(body)
+        event = ds.from_xml(body)
+        assert event.name and event.get("Event-Name") == event.name
