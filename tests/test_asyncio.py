@@ -334,23 +334,42 @@ async def test_close_stops_a_reconnecting_connection_at_once(sim):
         await conn.api("status")
 
 
-@aio.async_test
-async def test_close_during_a_reconnect_handshake_closes_the_half_made_link():
+def _login_once_then_stay_silent():
+    """A server handler that logs the first link in and drops it, then greets no other link;
+    with the list of links and the reads (b"" once the client closed) of the later ones."""
     links, eofs = [], []
 
-    async def login_once_then_stay_silent(reader, writer):
+    async def handler(reader, writer):
         links.append(writer)
         if len(links) == 1:
             await _greet_and_login(reader, writer)
             writer.close()                          # the drop
             return
-        eofs.append(await reader.read())            # b"" once the client closed its side
+        eofs.append(await reader.read())
         writer.close()
 
-    listener = await asyncio.start_server(login_once_then_stay_silent, "127.0.0.1", 0)
+    return handler, links, eofs
+
+
+async def _close_during_a_redial(swallowing_dial):
+    """Drop a reconnecting client's link, close it while its redial waits for a greeting,
+    and check that close() returns at once and the new link is closed."""
+    handler, links, eofs = _login_once_then_stay_silent()
+    listener = await asyncio.start_server(handler, "127.0.0.1", 0)
     port = listener.sockets[0].getsockname()[1]
+
+    async def dial_that_swallows_a_cancel(timeout):
+        link = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            await asyncio.sleep(5)
+        except asyncio.CancelledError:
+            pass
+        return link
+
     try:
         conn = await connect("127.0.0.1", port, reconnect=True, timeout=30)
+        if swallowing_dial:
+            conn._dial = dial_that_swallows_a_cancel
         assert (await conn.recv(timeout=10)).name == "SERVER_DISCONNECTED"
         assert await aio.until(lambda: len(links) == 2)     # now waiting for a greeting
         started = time.monotonic()
@@ -360,6 +379,18 @@ async def test_close_during_a_reconnect_handshake_closes_the_half_made_link():
     finally:
         listener.close()
         await listener.wait_closed()
+
+
+@aio.async_test
+async def test_close_during_a_reconnect_handshake_closes_the_half_made_link():
+    await _close_during_a_redial(swallowing_dial=False)
+
+
+@aio.async_test
+async def test_close_while_a_redial_swallows_the_cancel_closes_the_new_link_at_once():
+    # Before Python 3.12, asyncio.wait_for (which dial() uses) returns the result instead of
+    # raising when it is cancelled just as its connect completes; this dial does so always.
+    await _close_during_a_redial(swallowing_dial=True)
 
 
 @aio.async_test

@@ -535,6 +535,12 @@ class Connection:
             writer = None
             try:
                 reader, writer = await self._dial(self._timeout)
+                if self._closing:
+                    # close() came as the link was made: before 3.12, asyncio.wait_for
+                    # returns a result that is ready when it is cancelled, so the cancel
+                    # may not have reached us.
+                    writer.close()
+                    return None
                 await self._handshake(reader, writer, deadline)
             except AuthenticationError as exc:
                 if writer is not None:
