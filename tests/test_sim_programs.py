@@ -1,6 +1,7 @@
 """Channel api commands that ordinary call-control programs send (IVR daemons interrupting a
 prompt, dialers setting several variables at once), over real sockets."""
 import os
+import re
 import time
 import wave
 
@@ -246,3 +247,62 @@ def test_uuid_recv_dtmf_is_heard_by_the_channel_itself(esl_sim_factory):
     assert body(raw.cmd("api uuid_recv_dtmf %s" % a_leg)) == "-USAGE: <uuid> <dtmf_data>\n"
     assert body(raw.cmd("api uuid_recv_dtmf %s 1" % NO_CHANNEL)) == \
         "-ERR Cannot locate session!\n"
+
+
+def test_sched_transfer_routes_the_channel_again_later(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid, gone = _call(raw), _call(raw)
+    watcher = _watcher(sim, "ADD_SCHEDULE CHANNEL_EXECUTE")
+    started = time.monotonic()
+    assert body(raw.cmd("api sched_transfer +1 %s 9997 XML default" % uuid)) == "+OK\n"
+    assert body(raw.cmd("api sched_transfer +1 %s 9997" % gone)) == "+OK\n"
+    assert body(raw.cmd("api sched_del %s" % gone)) == "+OK Deleted: 1\n"
+    (name, task, _), (name2, _, _) = _events(watcher, 2)
+    assert (name, task["Task-Desc"], task["Task-Group"]) == (
+        "ADD_SCHEDULE", "switch_ivr_schedule_transfer", uuid)
+    executed = [(h["Unique-ID"], h["Application"], h["Caller-Destination-Number"])
+                for _, h, _ in _events(watcher, 2, timeout=5)]
+    assert time.monotonic() - started >= 0.9
+    assert executed == [(uuid, "answer", "9997"), (uuid, "playback", "9997")]
+    assert body(raw.cmd("api sched_transfer +1 %s 1" % NO_CHANNEL)) == "-ERR No such channel!\n"
+    assert body(raw.cmd("api sched_transfer +1")) == \
+        "-USAGE: [+]<time> <uuid> <extension> [<dialplan>] [<context>]\n"
+
+
+def test_sched_broadcast_plays_to_the_legs_later(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    uuid = _call(raw)
+    watcher = _watcher(sim, "ADD_SCHEDULE CHANNEL_EXECUTE")
+    assert body(raw.cmd("api sched_broadcast +1 %s silence_stream://100" % uuid)) == \
+        "+OK Message scheduled\n"
+    (name, task, _), = _events(watcher, 1)
+    assert (name, task["Task-Desc"], task["Task-Group"]) == (
+        "ADD_SCHEDULE", "switch_ivr_schedule_broadcast", uuid)
+    assert _events(watcher, 1, timeout=0.5) == []          # not yet
+    (name, played, _), = _events(watcher, 1, timeout=3)
+    assert (name, played["Unique-ID"], played["Application"]) == (
+        "CHANNEL_EXECUTE", uuid, "playback")
+    # No check of the uuid, as in FreeSWITCH; an unknown leg word plays to no leg.
+    assert body(raw.cmd("api sched_broadcast +0 %s silence_stream://100" % NO_CHANNEL)) == \
+        "+OK Message scheduled\n"
+    assert body(raw.cmd("api sched_broadcast +0 %s silence_stream://100 neither" % uuid)) == \
+        "+OK Message scheduled\n"
+    assert [n for n, _, _ in _events(watcher, 3, timeout=1.5)] == ["ADD_SCHEDULE"] * 2
+    assert body(raw.cmd("api sched_broadcast +1 %s" % uuid)).startswith("-USAGE: [[+]<time>")
+
+
+def test_text_commands_answer_as_mod_commands(esl_sim_factory):
+    sim = esl_sim_factory(CONF)
+    raw = Raw(sim.port).auth()
+    assert body(raw.cmd("api md5 hello world")) == "5eb63bbbe01eeed093cb22bb8f5acdc3"
+    assert body(raw.cmd("api md5")) == "!err!"
+    assert body(raw.cmd("api url_encode a b&c=%41é")) == "a%20b%26c%3D%41%C3%A9"
+    assert body(raw.cmd("api url_decode a%20b+%C3%A9%zz")) == "a b+é%zz"
+    assert body(raw.cmd("api module_exists mod_sofia")) == "true"
+    assert body(raw.cmd("api module_exists mod_conference")) == "false"
+    assert body(raw.cmd("api strftime 86400|x%Y-%m-%d")) == time.strftime(
+        "%Y-%m-%d", time.localtime(86400))              # (the character after | is skipped)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", body(raw.cmd("api strftime")))
+    assert body(raw.cmd("api strftime %Y%Q")) == "-ERR no reply\n"   # not a conversion

@@ -17,6 +17,7 @@ from .coredb import SHOW_SYNTAX, show
 from .directory_commands import DIRECTORY_API
 from .originate import api_originate
 from .sched_commands import SCHED_API
+from .text_commands import TEXT_API
 
 __all__ = ["API"]
 
@@ -341,3 +342,4 @@ API.update(CHANNEL_API)
 API.update(SCHED_API)
 API.update(DIRECTORY_API)
 API.update(CONSOLE_API)
+API.update(TEXT_API)

@@ -1,7 +1,7 @@
 """The scheduler's api commands: ``sched_api`` (run an api command later, once or every N
-seconds), ``sched_hangup`` (hang a channel up later) and ``sched_del`` (cancel by task id or
-group), with the ``ADD_SCHEDULE``, ``RE_SCHEDULE`` and ``DEL_SCHEDULE`` events
-switch_scheduler.c fires.
+seconds), ``sched_hangup``, ``sched_transfer`` and ``sched_broadcast`` (hang up, transfer or
+play to a channel later) and ``sched_del`` (cancel by task id or group), with the
+``ADD_SCHEDULE``, ``RE_SCHEDULE`` and ``DEL_SCHEDULE`` events switch_scheduler.c fires.
 
 Dialers use them to cap a call's length (``sched_api +60 none uuid_kill <uuid>``).
 """
@@ -129,10 +129,57 @@ def api_sched_hangup(sw, arg):
     if seconds == 0:
         chan.hangup(cause)
         return "+OK\n"
-    when = time.time() + seconds if argv[0].startswith("+") else float(atoi(argv[0]))
-    schedule_hangup(chan, when, cause)
+    schedule_hangup(chan, _when(argv[0]), cause)
     return "+OK\n"
 
 
+def _when(text: str) -> float:
+    """``+N``: N seconds from now; else an epoch time (atol's reading of it)."""
+    if text.startswith("+"):
+        return time.time() + atoi(text[1:])
+    return float(atoi(text))
+
+
+@plain_api
+def api_sched_transfer(sw, arg):
+    """``sched_transfer [+]<time> <uuid> <extension> [<dialplan>] [<context>]``: a task
+    (group: the uuid) transfers the channel then, if it still exists, as ``uuid_transfer``."""
+    argv = arg.split()
+    if not 2 <= len(argv) <= 5:
+        return "-USAGE: [+]<time> <uuid> <extension> [<dialplan>] [<context>]\n"
+    chan = sw.channel(argv[1])
+    if chan is None:
+        return "-ERR No such channel!\n"
+    uuid, target = argv[1], argv[2:] + [None] * (5 - len(argv))
+
+    def transfer() -> Generator:
+        now = sw.channel(uuid)
+        # (With no extension FreeSWITCH transfers to a NULL one; nothing happens here.)
+        if now is not None and not now.hungup and target[0] is not None:
+            now.transfer(target[0], target[1] or "XML", target[2])
+        return
+        yield  # pragma: no cover
+    schedule(sw, _when(argv[0]), "switch_ivr_schedule_transfer", uuid, transfer)
+    return "+OK\n"
+
+
+@plain_api
+def api_sched_broadcast(sw, arg):
+    """``sched_broadcast [[+]<time>|@<time>] <uuid> <path> [aleg|bleg|both]``: a task (group:
+    the uuid) runs ``uuid_broadcast`` then. Answers ``+OK Message scheduled`` whether or not
+    the channel exists, as FreeSWITCH does."""
+    argv = arg.split(None, 3)
+    if len(argv) < 3:
+        return "-USAGE: [[+]<time>|@time] <uuid> <path> [aleg|bleg|both]\n"
+    when = _when(argv[0][1:] if argv[0].startswith("@") else argv[0])
+    # No leg word: the A leg. An unknown word: no leg at all (the flags stay empty).
+    legs = argv[3].lower() if len(argv) > 3 else "aleg"
+    legs = legs if legs in ("aleg", "bleg", "both") else "none"
+    schedule(sw, when, "switch_ivr_schedule_broadcast", argv[1],
+             lambda: sw.execute_api("uuid_broadcast", "%s %s %s" % (argv[1], argv[2], legs)))
+    return "+OK Message scheduled\n"
+
+
 SCHED_API = {"sched_api": api_sched_api, "sched_del": api_sched_del,
-             "sched_hangup": api_sched_hangup}
+             "sched_hangup": api_sched_hangup, "sched_transfer": api_sched_transfer,
+             "sched_broadcast": api_sched_broadcast}
