@@ -41,8 +41,6 @@ except re.error:    # no possessive repeats before Python 3.11: the exact path o
 # An escape other than those FreeSWITCH's cJSON writes (\u aside): a name or a value could
 # then decode to another text than it shows (\- is -, \: is :, \u is special).
 _UNUSUAL_ESCAPE = re.compile(r'\\[^"bfnrt]')
-# A '[' in a name (and in a few values: harmless, the exact path is taken).
-_NAME_BRACKET = re.compile(r'\[[^"]*":"')
 # Header names answered from the text: ASCII, none of the characters the search relies on.
 _ORDINARY_NAME = re.compile(r'[^"\\,:\[\x00-\x1f\x7f-\U0010ffff]+')
 _keys = {}      # ordinary name -> ('"name":"', '"lower-cased name":"', the same as bytes)
@@ -71,7 +69,7 @@ def compact_json_event(text):
         hidden = text[:first] + text[first:].replace("\\\\", "\0\0")
         if _UNUSUAL_ESCAPE.search(hidden, first) is not None:
             return None
-    if "[" in text and _NAME_BRACKET.search(hidden) is not None:
+    if "[" in text and _bracket_in_name(hidden):
         return None
     match = _COMPACT.fullmatch(hidden)
     if match is None or "ARRAY::" in text:      # (no escape makes one: they make no letters)
@@ -90,6 +88,22 @@ def compact_json_event(text):
             if etype is not None:
                 ev.etype = etype
     return ev
+
+
+def _bracket_in_name(hidden):
+    """True if a '[' is followed, before any quote, by ``":"``: a '[' in a name (or in a few
+    values: harmless, the exact path is taken). A search from every '[' would rescan a run of
+    them (deeply nested arrays) once per bracket; this scans each quoted stretch once."""
+    find = hidden.find
+    bracket = find("[")
+    while bracket >= 0:
+        quote = find('"', bracket)
+        if quote < 0:
+            return False
+        if hidden.startswith('":"', quote):
+            return True
+        bracket = find("[", quote)
+    return False
 
 
 def _value_at(hidden, start):

@@ -5,6 +5,8 @@ The fast paths only run when a guard accepts the input; these tests generate inp
 guards' edges (case variants, repeated names, empty values, escapes that decode to NUL, ':' or
 "ARRAY::", indexed names, odd spacing, bodies) and compare everything observable.
 """
+import re
+
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ESL.event import ESLevent
@@ -374,3 +376,12 @@ def test_repeated_header_blocks_give_the_same_packets_as_fresh_ones():
         else:
             raise AssertionError("accepted a Content-Length over the limit")
         del small._buf[:3]              # the refused packet's body
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet='[]"\\:,ab{}', max_size=30))
+def test_the_name_bracket_check_finds_what_a_search_from_every_bracket_finds(text):
+    # event_json's check scans each quoted stretch once (linear in a run of '[').
+    from ESL.event_json import _bracket_in_name
+    assert _bracket_in_name(text) == (re.search(r'\[[^"]*":"', text) is not None)
+
