@@ -104,22 +104,19 @@ def decode_values(values):
     """
     if not values:
         return []
-    joined = "\0".join(values)
-    if "%" not in joined:
-        return list(values)
-    out = _unescape(joined) if joined.isascii() else None
-    if out is None or out.count(b"\0") != len(values) - 1:
-        return None
-    return out.decode("utf-8", "surrogateescape").split("\0")
+    out = decode_joined("\0".join(values), len(values), "\0")
+    return None if out is None else out.split("\0")
 
 
-def decode_joined(joined, count):
-    """``decode_values`` on ``count`` values joined with newlines: the decoded values joined
-    with newlines, or None (as ``decode_values``)."""
+def decode_joined(joined, count, sep="\n"):
+    """``count`` values joined with ``sep`` (a newline or a NUL, which none of them holds),
+    decoded and joined the same way; or None when they need the general rules: non-ASCII
+    text, a ``%`` that does not start a ``%XX`` escape, an escape giving a NUL or ``sep``."""
     if "%" not in joined:
         return joined
     out = _unescape(joined) if joined.isascii() else None
-    if out is None or b"\0" in out or out.count(b"\n") != count - 1:
+    if (out is None or out.count(b"\n" if sep == "\n" else b"\0") != count - 1
+            or (sep == "\n" and b"\0" in out)):
         return None
     return out.decode("utf-8", "surrogateescape")
 
