@@ -49,7 +49,7 @@ def api_module_exists(sw, arg):
 
 @plain_api
 def api_strftime(sw, arg):
-    """``strftime [<epoch>|<format>]``, local time; default format ``%Y-%m-%d %T``.
+    """``strftime [<epoch>|]<format>``, local time; default format ``%Y-%m-%d %T``.
 
     As mod_dptools reads ``<epoch>|<format>``, the character after the ``|`` is skipped
     (``1700000000|%Y`` formats ``Y``), and a format with a conversion outside
